@@ -1,0 +1,132 @@
+"""The FastAPI application: routers, problem handlers, offline docs, health checks."""
+
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from sanctions_tracker import __version__, migrations
+from sanctions_tracker.db import get_engine
+from sanctions_tracker.problems import PROBLEM_TYPES, NotFound, Problem, install_problem_handlers
+from sanctions_tracker.sources.router import router as sources_router
+
+DESCRIPTION = """
+Who engaged whom, when and where; which sanctions rounds were imposed by whom on whom; which
+sectors they hit; and the source behind every record.
+
+* Every list is cursor-paginated: `{"items": [...], "total": N, "next_cursor": ...}` plus a
+  `Link: <...>; rel="next"` header. Repeat a filter for "any of" (`?country=US&country=GB`).
+* `{ref}` in a path is a record's key or its integer id.
+* Errors are RFC 9457 `application/problem+json` documents; validation errors list every field
+  with a JSON Pointer.
+* `POST /v1/import` and `GET /v1/export` speak the `sanctions-tracker-bundle/1` format.
+"""
+
+TAGS = [
+    {"name": "engagements", "description": "Calls, meetings, visits, trips and their legs, "
+     "summits, ministerials and statements."},
+    {"name": "sanctions rounds", "description": "Who imposed which measures on whom, and when."},
+    {"name": "actors", "description": "People, with the positions they held."},
+    {"name": "organizations", "description": "Ministries, alliances, blocs, media, companies."},
+    {"name": "sectors", "description": "The sector tree that rounds target."},
+    {"name": "sources", "description": "Articles, statements, press releases, legal acts."},
+    {"name": "countries", "description": "ISO 3166-1 countries plus EU (read-only)."},
+    {"name": "bundles", "description": "Import and export in the bundle format."},
+    {"name": "operations", "description": "Health and readiness."},
+]
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Sanctions Diplomacy Tracker",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+    static = files("sanctions_tracker") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_docs(app)
+    _add_operations(app)
+    return app
+
+
+ROUTERS = [sources_router]
+
+
+def _add_docs(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+            with_google_fonts=False,
+        )
+
+    @app.get("/problems/{slug}", include_in_schema=False)
+    def problem_type(slug: str) -> dict[str, str]:
+        if slug not in PROBLEM_TYPES:
+            raise NotFound(f"No problem type {slug!r}.")
+        return {"type": f"/problems/{slug}", "description": PROBLEM_TYPES[slug]}
+
+
+def _add_operations(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["operations"], summary="Liveness")
+    def healthz() -> dict[str, str]:
+        """200 while the process serves requests; it does not touch the database."""
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Readiness",
+        responses={503: {"model": Problem, "description": "Database unreachable or not migrated"}},
+    )
+    def readyz() -> Any:
+        """200 only when the database answers and is migrated to the newest revision."""
+        head = migrations.head_revision()
+        try:
+            engine = get_engine()
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            current = migrations.current_revision(engine)
+        except Exception as exc:  # any database failure means "not ready"
+            return _not_ready(f"The database is unreachable: {type(exc).__name__}.")
+        if current != head:
+            return _not_ready(f"The database is at revision {current}, not at head {head}.")
+        return {"status": "ready", "revision": current}
+
+
+def _not_ready(detail: str) -> JSONResponse:
+    return JSONResponse(
+        {
+            "type": "/problems/not-ready",
+            "title": "Not ready",
+            "status": 503,
+            "detail": detail,
+            "instance": "/readyz",
+        },
+        status_code=503,
+        media_type="application/problem+json",
+    )

@@ -1,0 +1,259 @@
+"""The one write path: every create, update and import goes through `write_records`.
+
+A batch is checked whole before anything is written (shape, duplicate keys, references,
+country codes, cycles in trees), so a failure leaves the store untouched; then records are
+written in two passes (fields, then references) so that order inside a bundle never matters.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from sanctions_tracker.models import Country
+from sanctions_tracker.models.base import utcnow
+from sanctions_tracker.problems import Conflict, FieldError, ValidationFailed, field_error
+from sanctions_tracker.record_types import RecordType, chunks, ids_by_key
+from sanctions_tracker.registry import RECORD_TYPES
+
+
+@dataclass
+class Incoming:
+    """One record to write. `pointer` locates it in the request body for error messages."""
+
+    pointer: str
+    record: Any
+    target: Any | None = None  # the stored record being replaced (PATCH); else found by key
+    must_be_new: bool = False  # POST: a key already taken is a 409
+
+
+@dataclass
+class Outcome:
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TYPES, 0))
+    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TYPES, 0))
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TYPES, 0))
+    stored: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    record_type: RecordType
+    item: Incoming
+    record: BaseModel
+    existing: Any | None
+
+
+def write_records(
+    session: Session, batch: Mapping[str, Sequence[Incoming]], *, dry_run: bool = False
+) -> Outcome:
+    plans = _plan(session, batch)
+    _check(session, plans)
+    outcome = Outcome()
+    changed: list[_Plan] = []
+    for plan in plans:
+        name = plan.record_type.name
+        if plan.existing is None:
+            outcome.created[name] += 1
+            changed.append(plan)
+        elif plan.record_type.to_record(plan.existing) == plan.record:
+            outcome.unchanged[name] += 1
+            outcome.stored[(name, plan.existing.key)] = plan.existing
+        else:
+            outcome.updated[name] += 1
+            changed.append(plan)
+    if dry_run or not changed:
+        return outcome
+    _write(session, changed, outcome)
+    return outcome
+
+
+def _plan(session: Session, batch: Mapping[str, Sequence[Incoming]]) -> list[_Plan]:
+    plans: list[_Plan] = []
+    errors: list[FieldError] = []
+    for name, record_type in RECORD_TYPES.items():
+        items = batch.get(name, ())
+        if not items:
+            continue
+        seen: dict[str, str] = {}
+        for item in items:
+            key = item.record.key
+            if key in seen:
+                errors.append(
+                    field_error(
+                        f"{item.pointer}/key",
+                        f"{record_type.singular} key {key!r} appears twice (first at {seen[key]})",
+                    )
+                )
+            seen[key] = item.pointer or "/"
+        stored = _load_by_key(session, record_type, [item.record.key for item in items])
+        for item in items:
+            key = item.record.key
+            holder = stored.get(key)
+            if item.target is not None:
+                if holder is not None and holder.id != item.target.id:
+                    raise Conflict(f"Another {record_type.singular} already has key {key!r}.")
+                existing = item.target
+            else:
+                if holder is not None and item.must_be_new:
+                    raise Conflict(
+                        f"A {record_type.singular} with key {key!r} already exists; "
+                        f"PATCH /v1/{name.replace('_', '-')}/{key} changes it."
+                    )
+                existing = holder
+            plans.append(_Plan(record_type, item, record_type.normalize(item.record), existing))
+    if errors:
+        raise ValidationFailed(errors)
+    return plans
+
+
+def _load_by_key(session: Session, record_type: RecordType, keys: Sequence[str]) -> dict[str, Any]:
+    model = record_type.model
+    found: dict[str, Any] = {}
+    for chunk in chunks(sorted(set(keys))):
+        query = select(model).where(model.key.in_(chunk)).options(*record_type.load_options())
+        found.update((row.key, row) for row in session.scalars(query))
+    return found
+
+
+def _check(session: Session, plans: list[_Plan]) -> None:
+    errors: list[FieldError] = []
+    renamed = {
+        (plan.record_type.name, plan.existing.key): plan.record.key
+        for plan in plans
+        if plan.existing is not None and plan.existing.key != plan.record.key
+    }
+    batch_keys: dict[str, set[str]] = defaultdict(set)
+    for plan in plans:
+        batch_keys[plan.record_type.name].add(plan.record.key)
+
+    wanted: dict[str, set[str]] = defaultdict(set)
+    codes: set[str] = set()
+    for plan in plans:
+        for _, target_type, key in plan.record_type.references(plan.record):
+            wanted[target_type].add(key)
+        codes.update(code for _, code in plan.record_type.codes(plan.record))
+    known = {
+        name: (
+            set(ids_by_key(session, RECORD_TYPES[name].model, keys))
+            - {old for (kind, old) in renamed if kind == name}
+        )
+        | batch_keys[name]
+        for name, keys in wanted.items()
+    }
+    valid_codes = set(session.scalars(select(Country.code).where(Country.code.in_(sorted(codes)))))
+
+    for plan in plans:
+        for pointer, target_type, key in plan.record_type.references(plan.record):
+            if key not in known[target_type]:
+                singular = RECORD_TYPES[target_type].singular
+                errors.append(
+                    field_error(
+                        plan.item.pointer + pointer,
+                        f"unknown {singular} {key!r}: it is neither in this request nor stored",
+                    )
+                )
+        for pointer, code in plan.record_type.codes(plan.record):
+            if code not in valid_codes:
+                errors.append(
+                    field_error(
+                        plan.item.pointer + pointer,
+                        f"unknown country code {code!r}: use ISO 3166-1 alpha-2, or EU",
+                    )
+                )
+    errors += _cycle_errors(session, plans, renamed)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _cycle_errors(
+    session: Session, plans: list[_Plan], renamed: dict[tuple[str, str], str]
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    by_type: dict[str, list[_Plan]] = defaultdict(list)
+    for plan in plans:
+        if plan.record_type.parent_of is not None:
+            by_type[plan.record_type.name].append(plan)
+    for name, tree_plans in by_type.items():
+        record_type = RECORD_TYPES[name]
+        assert record_type.parent_of is not None
+        rename = {old: new for (kind, old), new in renamed.items() if kind == name}
+        parents: dict[str, str | None] = {
+            plan.record.key: record_type.parent_of(plan.record) for plan in tree_plans
+        }
+        frontier = {p for p in parents.values() if p is not None and p not in parents}
+        while frontier:
+            fetched = _stored_parents(session, record_type, frontier)
+            for child, parent in fetched.items():
+                if child not in rename and child not in parents:
+                    parents[child] = rename.get(parent, parent) if parent else None
+            frontier = {p for p in parents.values() if p is not None and p not in parents} - set(
+                rename
+            )
+        for plan in tree_plans:
+            start = plan.record.key
+            seen = {start}
+            current = parents.get(start)
+            while current is not None:
+                if current in seen:
+                    what = "itself" if current == start else "one of its own descendants"
+                    errors.append(
+                        field_error(
+                            plan.item.pointer + "/parent",
+                            f"{record_type.singular} {start!r} cannot have {what} as parent "
+                            "(the parent chain would form a cycle)",
+                        )
+                    )
+                    break
+                seen.add(current)
+                current = parents.get(current)
+    return errors
+
+
+def _stored_parents(
+    session: Session, record_type: RecordType, keys: set[str]
+) -> dict[str, str | None]:
+    model = record_type.model
+    parent = aliased(model)
+    found: dict[str, str | None] = {}
+    for chunk in chunks(sorted(keys)):
+        query = (
+            select(model.key, parent.key)
+            .outerjoin(parent, model.parent_id == parent.id)
+            .where(model.key.in_(chunk))
+        )
+        found.update(session.execute(query).tuples())
+    return found
+
+
+def _write(session: Session, changed: list[_Plan], outcome: Outcome) -> None:
+    now = utcnow()
+    for plan in changed:
+        obj = plan.existing
+        if obj is None:
+            obj = plan.record_type.model()
+            obj.created_at = now
+            session.add(obj)
+        plan.record_type.apply_fields(obj, plan.record)
+        obj.updated_at = now
+        plan.existing = obj
+    session.flush()
+
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for plan in changed:
+        for _, target_type, key in plan.record_type.references(plan.record):
+            wanted[target_type].add(key)
+    ids = {
+        name: ids_by_key(session, RECORD_TYPES[name].model, keys) for name, keys in wanted.items()
+    }
+
+    def resolve(target_type: str, key: str) -> int:
+        return ids[target_type][key]
+
+    for plan in changed:
+        plan.record_type.apply_references(session, plan.existing, plan.record, resolve)
+        outcome.stored[(plan.record_type.name, plan.record.key)] = plan.existing
+    session.flush()

@@ -1,0 +1,360 @@
+"""Engagements: calls, meetings, visits, trips with their legs, summits, ministerials, statements."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from sanctions_tracker import gazetteer
+from sanctions_tracker.engagements.schemas import (
+    EngagementRead,
+    EngagementRecord,
+    Location,
+    Participant,
+    ParticipantRead,
+)
+from sanctions_tracker.enums import DatePrecision, EngagementKind, EngagementStatus, ParticipantRole
+from sanctions_tracker.fields import Citation, CitationRead, Ref
+from sanctions_tracker.models import (
+    Actor,
+    Engagement,
+    EngagementCountry,
+    EngagementOrganization,
+    EngagementParticipant,
+    EngagementSanctionsRound,
+    EngagementSector,
+    EngagementSource,
+    EngagementTopic,
+    Organization,
+    SanctionsRound,
+)
+from sanctions_tracker.organizations import service as organizations
+from sanctions_tracker.pagination import contains_text, span_filter
+from sanctions_tracker.record_types import (
+    CodeUse,
+    RecordType,
+    Reference,
+    Referrer,
+    Resolver,
+    ids_for_refs,
+)
+from sanctions_tracker.sanctions_rounds import service as sanctions_rounds
+from sanctions_tracker.sectors import service as sectors
+from sanctions_tracker.sources import service as sources
+
+SORTS = {
+    "start_date": Engagement.start_on,
+    "title": Engagement.title,
+    "key": Engagement.key,
+    "kind": Engagement.kind,
+    "status": Engagement.status,
+    "created_at": Engagement.created_at,
+    "updated_at": Engagement.updated_at,
+    "id": Engagement.id,
+}
+DEFAULT_SORT = "-start_date"
+
+
+def ref(engagement: Engagement) -> Ref:
+    return Ref(id=engagement.id, key=engagement.key, name=engagement.title)
+
+
+def actor_ref(actor: Actor) -> Ref:
+    return Ref(id=actor.id, key=actor.key, name=actor.name)
+
+
+def load_options() -> list[LoaderOption]:
+    return [
+        selectinload(Engagement.parent),
+        selectinload(Engagement.countries),
+        selectinload(Engagement.organizations).selectinload(EngagementOrganization.organization),
+        selectinload(Engagement.participants).selectinload(EngagementParticipant.actor),
+        selectinload(Engagement.topics),
+        selectinload(Engagement.sectors).selectinload(EngagementSector.sector),
+        selectinload(Engagement.sanctions_rounds).selectinload(
+            EngagementSanctionsRound.sanctions_round
+        ),
+        selectinload(Engagement.sources).selectinload(EngagementSource.source),
+    ]
+
+
+def read_options() -> list[LoaderOption]:
+    return [*load_options(), selectinload(Engagement.legs)]
+
+
+def _location(engagement: Engagement) -> Location | None:
+    if (
+        engagement.location_city is None
+        and engagement.location_country is None
+        and engagement.location_latitude is None
+    ):
+        return None
+    return Location(
+        city=engagement.location_city,
+        country=engagement.location_country,
+        latitude=engagement.location_latitude,
+        longitude=engagement.location_longitude,
+    )
+
+
+def to_record(engagement: Engagement) -> EngagementRecord:
+    return EngagementRecord(
+        key=engagement.key,
+        kind=EngagementKind(engagement.kind),
+        title=engagement.title,
+        summary=engagement.summary,
+        start_date=engagement.start_on,
+        end_date=engagement.end_on,
+        date_precision=DatePrecision(engagement.date_precision),
+        status=EngagementStatus(engagement.status),
+        location=_location(engagement),
+        countries=[row.country for row in engagement.countries],
+        organizations=[row.organization.key for row in engagement.organizations],
+        participants=[
+            Participant(actor=row.actor.key, role=ParticipantRole(row.role))
+            for row in engagement.participants
+        ],
+        topics=[row.topic for row in engagement.topics],
+        sectors=[row.sector.key for row in engagement.sectors],
+        sanctions_rounds=[row.sanctions_round.key for row in engagement.sanctions_rounds],
+        parent=engagement.parent.key if engagement.parent else None,
+        sources=[Citation(source=row.source.key, quote=row.quote) for row in engagement.sources],
+    )
+
+
+def to_read(engagement: Engagement) -> EngagementRead:
+    record = to_record(engagement)
+    return EngagementRead(
+        id=engagement.id,
+        organizations=[organizations.ref(row.organization) for row in engagement.organizations],
+        participants=[
+            ParticipantRead(actor=actor_ref(row.actor), role=ParticipantRole(row.role))
+            for row in engagement.participants
+        ],
+        sectors=[sectors.ref(row.sector) for row in engagement.sectors],
+        sanctions_rounds=[
+            sanctions_rounds.ref(row.sanctions_round) for row in engagement.sanctions_rounds
+        ],
+        parent=ref(engagement.parent) if engagement.parent else None,
+        legs=[ref(leg) for leg in engagement.legs],
+        sources=[
+            CitationRead(source=sources.ref(row.source), quote=row.quote)
+            for row in engagement.sources
+        ],
+        created_at=engagement.created_at,
+        updated_at=engagement.updated_at,
+        **record.model_dump(
+            exclude={
+                "organizations",
+                "participants",
+                "sectors",
+                "sanctions_rounds",
+                "parent",
+                "sources",
+            }
+        ),
+    )
+
+
+def normalize(record: EngagementRecord) -> EngagementRecord:
+    """Fill a located city's coordinates from the gazetteer when the record leaves them out."""
+    location = record.location
+    if location is None or location.city is None or location.latitude is not None:
+        return record
+    place = gazetteer.locate(location.city, location.country)
+    if place is None:
+        return record
+    filled = location.model_copy(update={"latitude": place.latitude, "longitude": place.longitude})
+    return record.model_copy(update={"location": filled})
+
+
+def apply_fields(engagement: Engagement, record: EngagementRecord) -> None:
+    engagement.key = record.key
+    engagement.kind = record.kind.value
+    engagement.title = record.title
+    engagement.summary = record.summary
+    engagement.start_on = record.start_date
+    engagement.end_on = record.end_date
+    engagement.date_precision = record.date_precision.value
+    engagement.status = record.status.value
+    location = record.location or Location(city=None, country=None, latitude=0, longitude=0)
+    engagement.location_city = location.city
+    engagement.location_country = location.country
+    engagement.location_latitude = location.latitude if record.location else None
+    engagement.location_longitude = location.longitude if record.location else None
+    engagement.countries = [
+        EngagementCountry(ordinal=index, country=code)
+        for index, code in enumerate(record.countries)
+    ]
+    engagement.topics = [
+        EngagementTopic(ordinal=index, topic=topic) for index, topic in enumerate(record.topics)
+    ]
+
+
+def apply_references(
+    session: Session, engagement: Engagement, record: EngagementRecord, resolve: Resolver
+) -> None:
+    engagement.parent_id = resolve("engagements", record.parent) if record.parent else None
+    engagement.organizations = [
+        EngagementOrganization(ordinal=index, organization_id=resolve("organizations", key))
+        for index, key in enumerate(record.organizations)
+    ]
+    engagement.participants = [
+        EngagementParticipant(
+            ordinal=index,
+            actor_id=resolve("actors", participant.actor),
+            role=participant.role.value,
+        )
+        for index, participant in enumerate(record.participants)
+    ]
+    engagement.sectors = [
+        EngagementSector(ordinal=index, sector_id=resolve("sectors", key))
+        for index, key in enumerate(record.sectors)
+    ]
+    engagement.sanctions_rounds = [
+        EngagementSanctionsRound(ordinal=index, sanctions_round_id=resolve("sanctions_rounds", key))
+        for index, key in enumerate(record.sanctions_rounds)
+    ]
+    engagement.sources = [
+        EngagementSource(
+            ordinal=index, source_id=resolve("sources", citation.source), quote=citation.quote
+        )
+        for index, citation in enumerate(record.sources)
+    ]
+
+
+def references(record: EngagementRecord) -> list[Reference]:
+    found: list[Reference] = []
+    found += [
+        (f"/organizations/{i}", "organizations", key) for i, key in enumerate(record.organizations)
+    ]
+    found += [
+        (f"/participants/{i}/actor", "actors", participant.actor)
+        for i, participant in enumerate(record.participants)
+    ]
+    found += [(f"/sectors/{i}", "sectors", key) for i, key in enumerate(record.sectors)]
+    found += [
+        (f"/sanctions_rounds/{i}", "sanctions_rounds", key)
+        for i, key in enumerate(record.sanctions_rounds)
+    ]
+    if record.parent:
+        found.append(("/parent", "engagements", record.parent))
+    found += [
+        (f"/sources/{i}/source", "sources", citation.source)
+        for i, citation in enumerate(record.sources)
+    ]
+    return found
+
+
+def codes(record: EngagementRecord) -> list[CodeUse]:
+    found = [(f"/countries/{i}", code) for i, code in enumerate(record.countries)]
+    if record.location is not None and record.location.country is not None:
+        found.append(("/location/country", record.location.country))
+    return found
+
+
+def referrers(session: Session, engagement: Engagement) -> list[Referrer]:
+    legs = session.execute(
+        select(Engagement.key, Engagement.title)
+        .where(Engagement.parent_id == engagement.id)
+        .order_by(Engagement.key)
+    ).tuples()
+    return [Referrer("engagements", key, title) for key, title in legs]
+
+
+RECORD_TYPE = RecordType(
+    name="engagements",
+    singular="engagement",
+    model=Engagement,
+    record_schema=EngagementRecord,
+    load_options=load_options,
+    to_record=to_record,
+    apply_fields=apply_fields,
+    apply_references=apply_references,
+    references=references,
+    codes=codes,
+    referrers=referrers,
+    normalize=normalize,
+    parent_of=lambda record: record.parent,
+)
+
+
+def _having(link_column: Any, condition: Any) -> Any:
+    """`engagement.id IN (SELECT engagement_id FROM link WHERE condition)`."""
+    return Engagement.id.in_(select(link_column).where(condition))
+
+
+def list_query(
+    session: Session,
+    *,
+    kind: list[EngagementKind] | None = None,
+    status: list[EngagementStatus] | None = None,
+    country: list[str] | None = None,
+    location_country: list[str] | None = None,
+    actor: list[str] | None = None,
+    organization: list[str] | None = None,
+    sector: list[str] | None = None,
+    sanctions_round: list[str] | None = None,
+    topic: list[str] | None = None,
+    parent: list[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str | None = None,
+) -> Select[Any]:
+    query = select(Engagement)
+    if kind:
+        query = query.where(Engagement.kind.in_([value.value for value in kind]))
+    if status:
+        query = query.where(Engagement.status.in_([value.value for value in status]))
+    if country:
+        query = query.where(
+            _having(EngagementCountry.engagement_id, EngagementCountry.country.in_(country))
+        )
+    if location_country:
+        query = query.where(Engagement.location_country.in_(location_country))
+    if actor:
+        query = query.where(
+            _having(
+                EngagementParticipant.engagement_id,
+                EngagementParticipant.actor_id.in_(ids_for_refs(session, Actor, actor)),
+            )
+        )
+    if organization:
+        query = query.where(
+            _having(
+                EngagementOrganization.engagement_id,
+                EngagementOrganization.organization_id.in_(
+                    ids_for_refs(session, Organization, organization)
+                ),
+            )
+        )
+    if sector:
+        query = query.where(
+            _having(
+                EngagementSector.engagement_id,
+                EngagementSector.sector_id.in_(sectors.with_descendants(session, sector)),
+            )
+        )
+    if sanctions_round:
+        query = query.where(
+            _having(
+                EngagementSanctionsRound.engagement_id,
+                EngagementSanctionsRound.sanctions_round_id.in_(
+                    ids_for_refs(session, SanctionsRound, sanctions_round)
+                ),
+            )
+        )
+    if topic:
+        query = query.where(
+            _having(EngagementTopic.engagement_id, EngagementTopic.topic.in_(topic))
+        )
+    if parent:
+        query = query.where(Engagement.parent_id.in_(ids_for_refs(session, Engagement, parent)))
+    query = span_filter(query, Engagement.start_on, Engagement.end_on, date_from, date_to)
+    if q:
+        query = query.where(
+            or_(contains_text(Engagement.title, q), contains_text(Engagement.summary, q))
+        )
+    return query

@@ -1,0 +1,52 @@
+"""All tables, importable from one place so relationships across domains need no cycles."""
+
+from sanctions_tracker.models.actors import Actor, ActorAlias, ActorPosition
+from sanctions_tracker.models.base import Base
+from sanctions_tracker.models.engagements import (
+    Engagement,
+    EngagementCountry,
+    EngagementOrganization,
+    EngagementParticipant,
+    EngagementSanctionsRound,
+    EngagementSector,
+    EngagementSource,
+    EngagementTopic,
+)
+from sanctions_tracker.models.organizations import Organization, OrganizationAlias
+from sanctions_tracker.models.reference import Country
+from sanctions_tracker.models.sanctions_rounds import (
+    SanctionsRound,
+    SanctionsRoundImposer,
+    SanctionsRoundMeasure,
+    SanctionsRoundSector,
+    SanctionsRoundSource,
+    SanctionsRoundTarget,
+)
+from sanctions_tracker.models.sectors import Sector
+from sanctions_tracker.models.sources import Source
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "ActorPosition",
+    "Base",
+    "Country",
+    "Engagement",
+    "EngagementCountry",
+    "EngagementOrganization",
+    "EngagementParticipant",
+    "EngagementSanctionsRound",
+    "EngagementSector",
+    "EngagementSource",
+    "EngagementTopic",
+    "Organization",
+    "OrganizationAlias",
+    "SanctionsRound",
+    "SanctionsRoundImposer",
+    "SanctionsRoundMeasure",
+    "SanctionsRoundSector",
+    "SanctionsRoundSource",
+    "SanctionsRoundTarget",
+    "Sector",
+    "Source",
+]

@@ -1,0 +1,114 @@
+from datetime import date
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sanctions_tracker.enums import Measure, RoundStatus
+from sanctions_tracker.models.base import Base, Timestamped, enum_check, key_column
+from sanctions_tracker.models.sectors import Sector
+from sanctions_tracker.models.sources import Source
+
+
+class SanctionsRound(Timestamped, Base):
+    """One announced package of measures by one or more jurisdictions against one or more targets."""
+
+    __tablename__ = "sanctions_rounds"
+    __table_args__ = (
+        enum_check("status", RoundStatus),
+        CheckConstraint("designations IS NULL OR designations >= 0", name="designations_positive"),
+        Index("ix_sanctions_rounds_announced_on_id", "announced_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = key_column()
+    title: Mapped[str] = mapped_column(Text)
+    announced_on: Mapped[date] = mapped_column(Date)
+    effective_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    designations: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    imposers: Mapped[list["SanctionsRoundImposer"]] = relationship(
+        order_by="SanctionsRoundImposer.ordinal", cascade="all, delete-orphan", lazy="raise"
+    )
+    targets: Mapped[list["SanctionsRoundTarget"]] = relationship(
+        order_by="SanctionsRoundTarget.ordinal", cascade="all, delete-orphan", lazy="raise"
+    )
+    measures: Mapped[list["SanctionsRoundMeasure"]] = relationship(
+        order_by="SanctionsRoundMeasure.ordinal", cascade="all, delete-orphan", lazy="raise"
+    )
+    sectors: Mapped[list["SanctionsRoundSector"]] = relationship(
+        order_by="SanctionsRoundSector.ordinal", cascade="all, delete-orphan", lazy="raise"
+    )
+    sources: Mapped[list["SanctionsRoundSource"]] = relationship(
+        order_by="SanctionsRoundSource.ordinal", cascade="all, delete-orphan", lazy="raise"
+    )
+
+
+class SanctionsRoundImposer(Base):
+    __tablename__ = "sanctions_round_imposers"
+
+    sanctions_round_id: Mapped[int] = mapped_column(
+        ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    ordinal: Mapped[int] = mapped_column()
+    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True, index=True)
+
+
+class SanctionsRoundTarget(Base):
+    __tablename__ = "sanctions_round_targets"
+
+    sanctions_round_id: Mapped[int] = mapped_column(
+        ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    ordinal: Mapped[int] = mapped_column()
+    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True, index=True)
+
+
+class SanctionsRoundMeasure(Base):
+    __tablename__ = "sanctions_round_measures"
+    __table_args__ = (enum_check("measure", Measure),)
+
+    sanctions_round_id: Mapped[int] = mapped_column(
+        ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    ordinal: Mapped[int] = mapped_column()
+    measure: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class SanctionsRoundSector(Base):
+    __tablename__ = "sanctions_round_sectors"
+
+    sanctions_round_id: Mapped[int] = mapped_column(
+        ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    ordinal: Mapped[int] = mapped_column()
+    sector_id: Mapped[int] = mapped_column(
+        ForeignKey("sectors.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+
+    sector: Mapped[Sector] = relationship(lazy="raise")
+
+
+class SanctionsRoundSource(Base):
+    __tablename__ = "sanctions_round_sources"
+
+    sanctions_round_id: Mapped[int] = mapped_column(
+        ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    ordinal: Mapped[int] = mapped_column()
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    quote: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship(lazy="raise")

@@ -1,0 +1,174 @@
+"""Keyset pagination, the list envelope and the small query helpers every list shares."""
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from fastapi import Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import Date, DateTime, Integer, Select, func, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from sanctions_tracker.problems import BadRequest, ValidationFailed, field_error
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: follow `next_cursor` (or the `Link: rel="next"` header) for more."""
+
+    items: list[T]
+    total: int = Field(description="How many records match the filters, over all pages")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last"
+    )
+
+
+def contains_text(column: Any, text: str) -> Any:
+    """Case-insensitive substring match; `%` and `_` in the text are taken literally."""
+    return func.lower(column).contains(text.lower(), autoescape=True)
+
+
+def span_filter(
+    query: Select[Any],
+    start: Any,
+    end: Any,
+    date_from: date | None,
+    date_to: date | None,
+) -> Select[Any]:
+    """Keep rows whose [start, end] span overlaps [date_from, date_to] (bounds inclusive)."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationFailed([field_error("/to", "`to` must not be before `from`", "query")])
+    if date_from is not None:
+        query = query.where(func.coalesce(end, start) >= date_from)
+    if date_to is not None:
+        query = query.where(start <= date_to)
+    return query
+
+
+@dataclass(frozen=True)
+class Sort:
+    name: str
+    descending: bool
+
+    @property
+    def param(self) -> str:
+        return ("-" if self.descending else "") + self.name
+
+
+def parse_sort(value: str, allowed: Mapping[str, Any]) -> Sort:
+    name = value.removeprefix("-")
+    if name not in allowed:
+        choices = ", ".join(sorted(allowed))
+        raise ValidationFailed(
+            [
+                field_error(
+                    "/sort",
+                    f"cannot sort by {name!r}; choose one of {choices} (prefix '-' for descending)",
+                    "query",
+                )
+            ]
+        )
+    return Sort(name, value.startswith("-"))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _decode(column: Any, value: Any) -> Any:
+    column_type = column.property.columns[0].type
+    if isinstance(column_type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column_type, Date):
+        return date.fromisoformat(value)
+    if isinstance(column_type, Integer):
+        if not isinstance(value, int):
+            raise ValueError("not an integer")
+        return value
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    return value
+
+
+def encode_cursor(sort: Sort, value: Any, row_id: int) -> str:
+    payload = json.dumps({"s": sort.param, "v": _encode(value), "i": row_id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: Sort, column: Any) -> tuple[Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(payload, dict) or not isinstance(payload.get("i"), int):
+            raise ValueError("bad payload")
+        if payload.get("s") != sort.param:
+            raise BadRequest(
+                f"This cursor belongs to sort={payload.get('s')!r}, not sort={sort.param!r}; "
+                "keep the same sort while paging."
+            )
+        return _decode(column, payload["v"]), payload["i"]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as error:
+        raise BadRequest(
+            "The cursor is malformed: pass `next_cursor` from a previous page unchanged."
+        ) from error
+
+
+@dataclass
+class PageRows:
+    rows: Sequence[Any]
+    total: int
+    next_cursor: str | None
+
+
+def paginate(
+    session: Session,
+    query: Select[Any],
+    *,
+    model: Any,
+    sorts: Mapping[str, InstrumentedAttribute[Any]],
+    sort: str,
+    cursor: str | None,
+    limit: int,
+    options: Sequence[LoaderOption] = (),
+) -> PageRows:
+    """One page of `query` ordered by (sort key, id), with the total and the next cursor."""
+    order = parse_sort(sort, sorts)
+    column = sorts[order.name]
+    total = session.scalar(select_count(query)) or 0
+    key = tuple_(column, model.id)
+    if cursor is not None:
+        value, last_id = decode_cursor(cursor, order, column)
+        bound = tuple_(value, last_id)
+        query = query.where(key < bound if order.descending else key > bound)
+    if order.descending:
+        query = query.order_by(column.desc(), model.id.desc())
+    else:
+        query = query.order_by(column.asc(), model.id.asc())
+    rows = session.scalars(query.options(*options).limit(limit + 1)).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(order, getattr(last, column.key), last.id)
+    return PageRows(rows, total, next_cursor)
+
+
+def select_count(query: Select[Any]) -> Select[Any]:
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+def set_link_header(request: Request, response: Response, next_cursor: str | None) -> None:
+    if next_cursor is not None:
+        url = request.url.include_query_params(cursor=next_cursor)
+        response.headers["Link"] = f'<{url}>; rel="next"'

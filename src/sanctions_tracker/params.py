@@ -1,0 +1,74 @@
+"""Query parameters shared by the lists: paging, and checks on codes and references."""
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from fastapi import Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sanctions_tracker.fields import CODE_HINTS, KEY_PATTERN
+from sanctions_tracker.models import Country
+from sanctions_tracker.pagination import MAX_LIMIT
+from sanctions_tracker.problems import FieldError, ValidationFailed, field_error
+
+Limit = Annotated[
+    int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")
+]
+Cursor = Annotated[
+    str | None,
+    Query(description="`next_cursor` of the previous page; keep the other parameters unchanged"),
+]
+Codes = Annotated[
+    list[str] | None,
+    Query(description="ISO 3166-1 alpha-2 code or EU; repeat for any of several", examples=["GB"]),
+]
+Refs = Annotated[
+    list[str] | None,
+    Query(description="Key or id; repeat for any of several"),
+]
+Text = Annotated[
+    str | None,
+    Query(min_length=1, max_length=200, description="Case-insensitive text to look for"),
+]
+
+
+def sort_description(choices: Iterable[str]) -> str:
+    listed = ", ".join(f"`{choice}`" for choice in choices)
+    return f"Field to sort by: {listed}; prefix `-` for descending. Ties are broken by id."
+
+
+def check_codes(session: Session, values: list[str] | None, parameter: str) -> list[str] | None:
+    """Upper-cases the codes and insists that each one exists (422 otherwise)."""
+    if not values:
+        return values
+    codes = [value.strip().upper() for value in values]
+    known = set(session.scalars(select(Country.code).where(Country.code.in_(codes))))
+    errors: list[FieldError] = []
+    for index, code in enumerate(codes):
+        if code not in known:
+            hint = f"; use {CODE_HINTS[code]!r}" if code in CODE_HINTS else ""
+            errors.append(
+                field_error(
+                    f"/{parameter}/{index}",
+                    f"unknown country code {values[index]!r}: use ISO 3166-1 alpha-2, or EU{hint}",
+                    "query",
+                )
+            )
+    if errors:
+        raise ValidationFailed(errors)
+    return codes
+
+
+def check_refs(values: list[str] | None, parameter: str) -> list[str] | None:
+    """References in filters are keys or ids; anything else is a 422 (a typo, not an empty list)."""
+    if not values:
+        return values
+    errors = [
+        field_error(f"/{parameter}/{index}", f"{value!r} is neither a key nor an id", "query")
+        for index, value in enumerate(values)
+        if not (value.isdigit() or KEY_PATTERN.fullmatch(value))
+    ]
+    if errors:
+        raise ValidationFailed(errors)
+    return values

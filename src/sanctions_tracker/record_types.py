@@ -1,0 +1,105 @@
+"""What the write engine needs to know of each record type, and lookups shared by all of them."""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from sanctions_tracker.problems import NotFound
+
+IN_CHUNK = 5_000
+
+# (pointer below the record, referenced record type, key)
+Reference = tuple[str, str, str]
+# (pointer below the record, country code)
+CodeUse = tuple[str, str]
+# A function that gives the id of a stored record of a type by its key.
+Resolver = Callable[[str, str], int]
+
+
+@dataclass(frozen=True)
+class Referrer:
+    type: str
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """One bundle record type: its table, its bundle schema and the functions the engine calls."""
+
+    name: str  # bundle list and URL name, e.g. "sanctions_rounds"
+    singular: str  # "sanctions round", for messages
+    model: Any
+    record_schema: type[BaseModel]
+    load_options: Callable[[], Sequence[LoaderOption]]
+    to_record: Callable[[Any], BaseModel]
+    apply_fields: Callable[[Any, Any], None]
+    apply_references: Callable[[Session, Any, Any, Resolver], None]
+    references: Callable[[Any], list[Reference]]
+    codes: Callable[[Any], list[CodeUse]]
+    referrers: Callable[[Session, Any], list[Referrer]]
+    normalize: Callable[[Any], Any] = field(default=lambda record: record)
+    parent_of: Callable[[Any], str | None] | None = None  # for trees: the parent key
+
+    @property
+    def label(self) -> str:
+        return self.singular
+
+
+def ref_condition(model: Any, ref: str) -> ColumnElement[bool]:
+    """`{ref}` in a path is an integer id or a key (keys always hold a letter)."""
+    if ref.isdigit():
+        return model.id == int(ref)  # type: ignore[no-any-return]
+    return model.key == ref  # type: ignore[no-any-return]
+
+
+def get_by_ref(
+    session: Session,
+    record_type: RecordType,
+    ref: str,
+    options: Sequence[LoaderOption] | None = None,
+) -> Any:
+    """The stored record named by id or key, loaded with `options` (default: what the engine
+    needs), or a 404."""
+    statement: Select[Any] = (
+        select(record_type.model)
+        .where(ref_condition(record_type.model, ref))
+        .options(*(record_type.load_options() if options is None else options))
+        .execution_options(populate_existing=True)
+    )
+    found = session.scalars(statement).first()
+    if found is None:
+        kind = "id" if ref.isdigit() else "key"
+        raise NotFound(f"No {record_type.singular} with {kind} {ref!r}.")
+    return found
+
+
+def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def ids_by_key(session: Session, model: Any, keys: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(keys))
+    found: dict[str, int] = {}
+    for chunk in chunks(wanted):
+        found.update(
+            session.execute(select(model.key, model.id).where(model.key.in_(chunk))).tuples()
+        )
+    return found
+
+
+def ids_for_refs(session: Session, model: Any, refs: Iterable[str]) -> list[int]:
+    """Ids of the records named by keys or ids; unknown ones are simply absent."""
+    refs = list(refs)
+    numbers = [int(ref) for ref in refs if ref.isdigit()]
+    keys = [ref for ref in refs if not ref.isdigit()]
+    ids = list(ids_by_key(session, model, keys).values())
+    if numbers:
+        ids += session.scalars(select(model.id).where(model.id.in_(numbers))).all()
+    return ids

@@ -1,0 +1,226 @@
+"""Sanctions rounds: who imposed which measures on whom, when, on which legal basis."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from sanctions_tracker.enums import Measure, RoundStatus
+from sanctions_tracker.fields import Citation, CitationRead, Ref
+from sanctions_tracker.models import (
+    Engagement,
+    EngagementSanctionsRound,
+    SanctionsRound,
+    SanctionsRoundImposer,
+    SanctionsRoundMeasure,
+    SanctionsRoundSector,
+    SanctionsRoundSource,
+    SanctionsRoundTarget,
+)
+from sanctions_tracker.pagination import contains_text, span_filter
+from sanctions_tracker.record_types import CodeUse, RecordType, Reference, Referrer, Resolver
+from sanctions_tracker.sanctions_rounds.schemas import SanctionsRoundRead, SanctionsRoundRecord
+from sanctions_tracker.sectors import service as sectors
+from sanctions_tracker.sources import service as sources
+
+SORTS = {
+    "announced_on": SanctionsRound.announced_on,
+    "title": SanctionsRound.title,
+    "key": SanctionsRound.key,
+    "status": SanctionsRound.status,
+    "created_at": SanctionsRound.created_at,
+    "updated_at": SanctionsRound.updated_at,
+    "id": SanctionsRound.id,
+}
+DEFAULT_SORT = "-announced_on"
+
+
+def ref(sanctions_round: SanctionsRound) -> Ref:
+    return Ref(id=sanctions_round.id, key=sanctions_round.key, name=sanctions_round.title)
+
+
+def load_options() -> list[LoaderOption]:
+    return [
+        selectinload(SanctionsRound.imposers),
+        selectinload(SanctionsRound.targets),
+        selectinload(SanctionsRound.measures),
+        selectinload(SanctionsRound.sectors).selectinload(SanctionsRoundSector.sector),
+        selectinload(SanctionsRound.sources).selectinload(SanctionsRoundSource.source),
+    ]
+
+
+def to_record(sanctions_round: SanctionsRound) -> SanctionsRoundRecord:
+    return SanctionsRoundRecord(
+        key=sanctions_round.key,
+        title=sanctions_round.title,
+        imposed_by=[row.country for row in sanctions_round.imposers],
+        targets=[row.country for row in sanctions_round.targets],
+        announced_on=sanctions_round.announced_on,
+        effective_on=sanctions_round.effective_on,
+        status=RoundStatus(sanctions_round.status),
+        measures=[Measure(row.measure) for row in sanctions_round.measures],
+        sectors=[row.sector.key for row in sanctions_round.sectors],
+        legal_basis=sanctions_round.legal_basis,
+        designations=sanctions_round.designations,
+        summary=sanctions_round.summary,
+        sources=[
+            Citation(source=row.source.key, quote=row.quote) for row in sanctions_round.sources
+        ],
+    )
+
+
+def to_read(sanctions_round: SanctionsRound) -> SanctionsRoundRead:
+    record = to_record(sanctions_round)
+    return SanctionsRoundRead(
+        id=sanctions_round.id,
+        sectors=[sectors.ref(row.sector) for row in sanctions_round.sectors],
+        sources=[
+            CitationRead(source=sources.ref(row.source), quote=row.quote)
+            for row in sanctions_round.sources
+        ],
+        created_at=sanctions_round.created_at,
+        updated_at=sanctions_round.updated_at,
+        **record.model_dump(exclude={"sectors", "sources"}),
+    )
+
+
+def apply_fields(sanctions_round: SanctionsRound, record: SanctionsRoundRecord) -> None:
+    sanctions_round.key = record.key
+    sanctions_round.title = record.title
+    sanctions_round.announced_on = record.announced_on
+    sanctions_round.effective_on = record.effective_on
+    sanctions_round.status = record.status.value
+    sanctions_round.legal_basis = record.legal_basis
+    sanctions_round.designations = record.designations
+    sanctions_round.summary = record.summary
+    sanctions_round.imposers = [
+        SanctionsRoundImposer(ordinal=index, country=code)
+        for index, code in enumerate(record.imposed_by)
+    ]
+    sanctions_round.targets = [
+        SanctionsRoundTarget(ordinal=index, country=code)
+        for index, code in enumerate(record.targets)
+    ]
+    sanctions_round.measures = [
+        SanctionsRoundMeasure(ordinal=index, measure=measure.value)
+        for index, measure in enumerate(record.measures)
+    ]
+
+
+def apply_references(
+    session: Session,
+    sanctions_round: SanctionsRound,
+    record: SanctionsRoundRecord,
+    resolve: Resolver,
+) -> None:
+    sanctions_round.sectors = [
+        SanctionsRoundSector(ordinal=index, sector_id=resolve("sectors", key))
+        for index, key in enumerate(record.sectors)
+    ]
+    sanctions_round.sources = [
+        SanctionsRoundSource(
+            ordinal=index, source_id=resolve("sources", citation.source), quote=citation.quote
+        )
+        for index, citation in enumerate(record.sources)
+    ]
+
+
+def references(record: SanctionsRoundRecord) -> list[Reference]:
+    return [(f"/sectors/{index}", "sectors", key) for index, key in enumerate(record.sectors)] + [
+        (f"/sources/{index}/source", "sources", citation.source)
+        for index, citation in enumerate(record.sources)
+    ]
+
+
+def codes(record: SanctionsRoundRecord) -> list[CodeUse]:
+    return [(f"/imposed_by/{index}", code) for index, code in enumerate(record.imposed_by)] + [
+        (f"/targets/{index}", code) for index, code in enumerate(record.targets)
+    ]
+
+
+def referrers(session: Session, sanctions_round: SanctionsRound) -> list[Referrer]:
+    engagements = session.execute(
+        select(Engagement.key, Engagement.title)
+        .join(EngagementSanctionsRound)
+        .where(EngagementSanctionsRound.sanctions_round_id == sanctions_round.id)
+        .order_by(Engagement.key)
+    ).tuples()
+    return [Referrer("engagements", key, title) for key, title in engagements]
+
+
+RECORD_TYPE = RecordType(
+    name="sanctions_rounds",
+    singular="sanctions round",
+    model=SanctionsRound,
+    record_schema=SanctionsRoundRecord,
+    load_options=load_options,
+    to_record=to_record,
+    apply_fields=apply_fields,
+    apply_references=apply_references,
+    references=references,
+    codes=codes,
+    referrers=referrers,
+)
+
+
+def list_query(
+    session: Session,
+    *,
+    imposed_by: list[str] | None = None,
+    target: list[str] | None = None,
+    measure: list[Measure] | None = None,
+    sector: list[str] | None = None,
+    status: list[RoundStatus] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str | None = None,
+) -> Select[Any]:
+    query = select(SanctionsRound)
+    if imposed_by:
+        query = query.where(
+            SanctionsRound.id.in_(
+                select(SanctionsRoundImposer.sanctions_round_id).where(
+                    SanctionsRoundImposer.country.in_(imposed_by)
+                )
+            )
+        )
+    if target:
+        query = query.where(
+            SanctionsRound.id.in_(
+                select(SanctionsRoundTarget.sanctions_round_id).where(
+                    SanctionsRoundTarget.country.in_(target)
+                )
+            )
+        )
+    if measure:
+        query = query.where(
+            SanctionsRound.id.in_(
+                select(SanctionsRoundMeasure.sanctions_round_id).where(
+                    SanctionsRoundMeasure.measure.in_([value.value for value in measure])
+                )
+            )
+        )
+    if sector:
+        query = query.where(
+            SanctionsRound.id.in_(
+                select(SanctionsRoundSector.sanctions_round_id).where(
+                    SanctionsRoundSector.sector_id.in_(sectors.with_descendants(session, sector))
+                )
+            )
+        )
+    if status:
+        query = query.where(SanctionsRound.status.in_([value.value for value in status]))
+    query = span_filter(
+        query, SanctionsRound.announced_on, SanctionsRound.announced_on, date_from, date_to
+    )
+    if q:
+        query = query.where(
+            or_(
+                contains_text(SanctionsRound.title, q),
+                contains_text(SanctionsRound.summary, q),
+                contains_text(SanctionsRound.legal_basis, q),
+            )
+        )
+    return query

@@ -1,0 +1,106 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from sanctions_tracker import crud
+from sanctions_tracker.db import SessionDep
+from sanctions_tracker.enums import SourceKind
+from sanctions_tracker.models import Source
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.params import Cursor, Limit, Text, sort_description
+from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.sources import service
+from sanctions_tracker.sources.schemas import SourcePatch, SourceRead, SourceRecord
+
+router = APIRouter(prefix="/v1/sources", tags=["sources"])
+RECORD_TYPE = service.RECORD_TYPE
+
+
+@router.get(
+    "",
+    summary="List sources",
+    response_model=Page[SourceRead],
+    responses=problem_responses(400, 422),
+)
+def list_sources(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    kind: Annotated[list[SourceKind] | None, Query(description="Any of these kinds")] = None,
+    publisher: Annotated[str | None, Query(description="Text contained in the publisher")] = None,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="Published on or after (inclusive)")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Published on or before (inclusive)")
+    ] = None,
+    q: Annotated[Text, Query(description="Text contained in the title (case-insensitive)")] = None,
+    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[SourceRead]:
+    """The articles, statements, press releases and legal acts cited by records, newest first."""
+    query = service.list_query(
+        kind=kind, publisher=publisher, date_from=date_from, date_to=date_to, q=q
+    )
+    page = paginate(
+        session, query, model=Source, sorts=service.SORTS, sort=sort, cursor=cursor, limit=limit
+    )
+    set_link_header(request, response, page.next_cursor)
+    return Page[SourceRead](
+        items=[service.to_read(row) for row in page.rows],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "",
+    summary="Create a source",
+    status_code=201,
+    response_model=SourceRead,
+    responses=problem_responses(409, 422),
+)
+def create_source(
+    record: SourceRecord, request: Request, response: Response, session: SessionDep
+) -> SourceRead:
+    """Fields as in the bundle format. A key that is already taken is a 409."""
+    crud.create(session, RECORD_TYPE, record)
+    response.headers["Location"] = str(request.url_for("get_source", ref=record.key))
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.get(
+    "/{ref}",
+    summary="Get a source",
+    response_model=SourceRead,
+    responses=problem_responses(404),
+)
+def get_source(ref: str, session: SessionDep) -> SourceRead:
+    """`ref` is the source's key or its integer id."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+
+
+@router.patch(
+    "/{ref}",
+    summary="Change a source",
+    response_model=SourceRead,
+    responses=problem_responses(404, 409, 422),
+)
+def patch_source(ref: str, changes: SourcePatch, session: SessionDep) -> SourceRead:
+    """Only the fields sent change; a list sent replaces the stored list whole."""
+    record = crud.patch(session, RECORD_TYPE, ref, changes)
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.delete(
+    "/{ref}",
+    summary="Delete a source",
+    status_code=204,
+    responses=problem_responses(404, 409),
+)
+def delete_source(ref: str, session: SessionDep) -> None:
+    """A source still cited by a round or an engagement is not deleted: 409 names the citers."""
+    crud.remove(session, RECORD_TYPE, ref)
