@@ -12,6 +12,13 @@ from sqlalchemy import text
 from sanctions_tracker import __version__, migrations
 from sanctions_tracker.db import get_engine
 from sanctions_tracker.problems import PROBLEM_TYPES, NotFound, Problem, install_problem_handlers
+from sanctions_tracker.actors.router import router as actors_router
+from sanctions_tracker.bundles.router import router as bundles_router
+from sanctions_tracker.countries.router import router as countries_router
+from sanctions_tracker.engagements.router import router as engagements_router
+from sanctions_tracker.organizations.router import router as organizations_router
+from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds_router
+from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
 
 DESCRIPTION = """
@@ -27,8 +34,11 @@ sectors they hit; and the source behind every record.
 """
 
 TAGS = [
-    {"name": "engagements", "description": "Calls, meetings, visits, trips and their legs, "
-     "summits, ministerials and statements."},
+    {
+        "name": "engagements",
+        "description": "Calls, meetings, visits, trips and their legs, "
+        "summits, ministerials and statements.",
+    },
     {"name": "sanctions rounds", "description": "Who imposed which measures on whom, and when."},
     {"name": "actors", "description": "People, with the positions they held."},
     {"name": "organizations", "description": "Ministries, alliances, blocs, media, companies."},
@@ -59,7 +69,16 @@ def create_app() -> FastAPI:
     return app
 
 
-ROUTERS = [sources_router]
+ROUTERS = [
+    engagements_router,
+    sanctions_rounds_router,
+    actors_router,
+    organizations_router,
+    sectors_router,
+    sources_router,
+    countries_router,
+    bundles_router,
+]
 
 
 def _add_docs(app: FastAPI) -> None:

@@ -68,6 +68,7 @@ CountryCode = Annotated[
 ]
 """ISO 3166-1 alpha-2 in upper case, or EU; whether it exists is checked against the store."""
 
+
 def _not_empty(value: str) -> str:
     if not value:
         raise ValueError("must not be empty")

@@ -101,23 +101,23 @@ def _decode(column: Any, value: Any) -> Any:
     return value
 
 
-def encode_cursor(sort: Sort, value: Any, row_id: int) -> str:
+def encode_cursor(sort: Sort, value: Any, row_id: Any) -> str:
     payload = json.dumps({"s": sort.param, "v": _encode(value), "i": row_id}, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: Sort, column: Any) -> tuple[Any, int]:
+def decode_cursor(cursor: str, sort: Sort, column: Any, tiebreak: Any) -> tuple[Any, Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(payload, dict) or not isinstance(payload.get("i"), int):
+        if not isinstance(payload, dict) or "i" not in payload or "v" not in payload:
             raise ValueError("bad payload")
         if payload.get("s") != sort.param:
             raise BadRequest(
                 f"This cursor belongs to sort={payload.get('s')!r}, not sort={sort.param!r}; "
                 "keep the same sort while paging."
             )
-        return _decode(column, payload["v"]), payload["i"]
+        return _decode(column, payload["v"]), _decode(tiebreak, payload["i"])
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as error:
         raise BadRequest(
             "The cursor is malformed: pass `next_cursor` from a previous page unchanged."
@@ -135,32 +135,35 @@ def paginate(
     session: Session,
     query: Select[Any],
     *,
-    model: Any,
+    tiebreak: InstrumentedAttribute[Any],
     sorts: Mapping[str, InstrumentedAttribute[Any]],
     sort: str,
     cursor: str | None,
     limit: int,
     options: Sequence[LoaderOption] = (),
 ) -> PageRows:
-    """One page of `query` ordered by (sort key, id), with the total and the next cursor."""
+    """One page of `query` ordered by (sort key, tiebreak), with the total and the next cursor.
+
+    The position is the last row's (sort value, tiebreak value), so rows inserted before it
+    never shift the pages that follow (no OFFSET)."""
     order = parse_sort(sort, sorts)
     column = sorts[order.name]
     total = session.scalar(select_count(query)) or 0
-    key = tuple_(column, model.id)
+    key = tuple_(column, tiebreak)
     if cursor is not None:
-        value, last_id = decode_cursor(cursor, order, column)
-        bound = tuple_(value, last_id)
+        value, last = decode_cursor(cursor, order, column, tiebreak)
+        bound = tuple_(value, last)
         query = query.where(key < bound if order.descending else key > bound)
     if order.descending:
-        query = query.order_by(column.desc(), model.id.desc())
+        query = query.order_by(column.desc(), tiebreak.desc())
     else:
-        query = query.order_by(column.asc(), model.id.asc())
+        query = query.order_by(column.asc(), tiebreak.asc())
     rows = session.scalars(query.options(*options).limit(limit + 1)).all()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor(order, getattr(last, column.key), last.id)
+        next_cursor = encode_cursor(order, getattr(last, column.key), getattr(last, tiebreak.key))
     return PageRows(rows, total, next_cursor)
 
 

@@ -12,9 +12,7 @@ from sanctions_tracker.models import Country
 from sanctions_tracker.pagination import MAX_LIMIT
 from sanctions_tracker.problems import FieldError, ValidationFailed, field_error
 
-Limit = Annotated[
-    int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")
-]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
 Cursor = Annotated[
     str | None,
     Query(description="`next_cursor` of the previous page; keep the other parameters unchanged"),

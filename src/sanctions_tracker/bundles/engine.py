@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from sanctions_tracker.models import Country
@@ -48,10 +48,17 @@ class _Plan:
 
 
 def write_records(
-    session: Session, batch: Mapping[str, Sequence[Incoming]], *, dry_run: bool = False
+    session: Session,
+    batch: Mapping[str, Sequence[Incoming]],
+    *,
+    dry_run: bool = False,
+    assume_known: Mapping[str, set[str]] | None = None,
 ) -> Outcome:
+    """Check the batch whole, then write it (unless `dry_run`). `assume_known` names keys that
+    references may use although they are not stored (records of the same request that failed
+    their own validation), so that one mistake is not reported twice."""
     plans = _plan(session, batch)
-    _check(session, plans)
+    _check(session, plans, assume_known or {})
     outcome = Outcome()
     changed: list[_Plan] = []
     for plan in plans:
@@ -119,7 +126,7 @@ def _load_by_key(session: Session, record_type: RecordType, keys: Sequence[str])
     return found
 
 
-def _check(session: Session, plans: list[_Plan]) -> None:
+def _check(session: Session, plans: list[_Plan], assume_known: Mapping[str, set[str]]) -> None:
     errors: list[FieldError] = []
     renamed = {
         (plan.record_type.name, plan.existing.key): plan.record.key
@@ -142,6 +149,7 @@ def _check(session: Session, plans: list[_Plan]) -> None:
             - {old for (kind, old) in renamed if kind == name}
         )
         | batch_keys[name]
+        | assume_known.get(name, set())
         for name, keys in wanted.items()
     }
     valid_codes = set(session.scalars(select(Country.code).where(Country.code.in_(sorted(codes)))))
@@ -225,8 +233,18 @@ def _stored_parents(
             .outerjoin(parent, model.parent_id == parent.id)
             .where(model.key.in_(chunk))
         )
-        found.update(session.execute(query).tuples())
+        found.update(session.execute(query).tuples().all())
     return found
+
+
+def _new(record_type: RecordType) -> Any:
+    """A new row whose collections count as loaded (empty), so that setting them after the
+    first flush does not try to load them (relationships are lazy="raise")."""
+    obj = record_type.model()
+    for relationship in inspect(record_type.model).relationships:
+        if relationship.uselist and not relationship.viewonly:
+            setattr(obj, relationship.key, [])
+    return obj
 
 
 def _write(session: Session, changed: list[_Plan], outcome: Outcome) -> None:
@@ -234,7 +252,7 @@ def _write(session: Session, changed: list[_Plan], outcome: Outcome) -> None:
     for plan in changed:
         obj = plan.existing
         if obj is None:
-            obj = plan.record_type.model()
+            obj = _new(plan.record_type)
             obj.created_at = now
             session.add(obj)
         plan.record_type.apply_fields(obj, plan.record)

@@ -46,7 +46,13 @@ def list_sources(
         kind=kind, publisher=publisher, date_from=date_from, date_to=date_to, q=q
     )
     page = paginate(
-        session, query, model=Source, sorts=service.SORTS, sort=sort, cursor=cursor, limit=limit
+        session,
+        query,
+        tiebreak=Source.id,
+        sorts=service.SORTS,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
     )
     set_link_header(request, response, page.next_cursor)
     return Page[SourceRead](

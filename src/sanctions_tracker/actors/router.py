@@ -1,0 +1,141 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from sanctions_tracker import crud
+from sanctions_tracker.actors import service
+from sanctions_tracker.actors.schemas import ActorPatch, ActorRead, ActorRecord
+from sanctions_tracker.db import SessionDep
+from sanctions_tracker.models import Actor
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.params import (
+    Codes,
+    Cursor,
+    Limit,
+    Refs,
+    Text,
+    check_codes,
+    check_refs,
+    sort_description,
+)
+from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.record_types import get_by_ref
+
+router = APIRouter(prefix="/v1/actors", tags=["actors"])
+RECORD_TYPE = service.RECORD_TYPE
+
+
+@router.get(
+    "",
+    summary="List actors",
+    response_model=Page[ActorRead],
+    responses=problem_responses(400, 422),
+)
+def list_actors(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    country: Codes = None,
+    organization: Annotated[Refs, Query(description="Held a position in this organization")] = None,
+    position: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Held a position with exactly this title (case-insensitive), "
+            "e.g. `Foreign Secretary`",
+        ),
+    ] = None,
+    on: Annotated[
+        date | None,
+        Query(
+            description="Held the position on this day: start_date <= on <= end_date, "
+            "an unknown start or end counting as open"
+        ),
+    ] = None,
+    q: Annotated[Text, Query(description="Text contained in the name or an alias")] = None,
+    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[ActorRead]:
+    """People, with the positions they held.
+
+    `organization`, `position` and `on` apply to one and the same position, so "who was the UK
+    Foreign Secretary on 1 March 2022" is
+    `?country=GB&position=Foreign%20Secretary&on=2022-03-01`.
+    """
+    query = service.list_query(
+        session,
+        country=check_codes(session, country, "country"),
+        organization=check_refs(organization, "organization"),
+        position=position,
+        on=on,
+        q=q,
+    )
+    page = paginate(
+        session,
+        query,
+        tiebreak=Actor.id,
+        sorts=service.SORTS,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        options=service.load_options(),
+    )
+    set_link_header(request, response, page.next_cursor)
+    return Page[ActorRead](
+        items=[service.to_read(row) for row in page.rows],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "",
+    summary="Create an actor",
+    status_code=201,
+    response_model=ActorRead,
+    responses=problem_responses(409, 422),
+)
+def create_actor(
+    record: ActorRecord, request: Request, response: Response, session: SessionDep
+) -> ActorRead:
+    """Fields as in the bundle format; positions name their organization by key."""
+    crud.create(session, RECORD_TYPE, record)
+    response.headers["Location"] = str(request.url_for("get_actor", ref=record.key))
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.get(
+    "/{ref}",
+    summary="Get an actor",
+    response_model=ActorRead,
+    responses=problem_responses(404),
+)
+def get_actor(ref: str, session: SessionDep) -> ActorRead:
+    """`ref` is the actor's key or its integer id."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+
+
+@router.patch(
+    "/{ref}",
+    summary="Change an actor",
+    response_model=ActorRead,
+    responses=problem_responses(404, 409, 422),
+)
+def patch_actor(ref: str, changes: ActorPatch, session: SessionDep) -> ActorRead:
+    """Only the fields sent change; `positions` or `aliases` sent replace the stored list whole."""
+    record = crud.patch(session, RECORD_TYPE, ref, changes)
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.delete(
+    "/{ref}",
+    summary="Delete an actor",
+    status_code=204,
+    responses=problem_responses(404, 409),
+)
+def delete_actor(ref: str, session: SessionDep) -> None:
+    """Refused with 409, naming them, while engagements list the actor as a participant."""
+    crud.remove(session, RECORD_TYPE, ref)

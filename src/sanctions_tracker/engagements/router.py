@@ -1,0 +1,160 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from sanctions_tracker import crud
+from sanctions_tracker.db import SessionDep
+from sanctions_tracker.engagements import service
+from sanctions_tracker.engagements.schemas import (
+    EngagementPatch,
+    EngagementRead,
+    EngagementRecord,
+)
+from sanctions_tracker.enums import EngagementKind, EngagementStatus
+from sanctions_tracker.fields import Slug
+from sanctions_tracker.models import Engagement
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.params import (
+    Codes,
+    Cursor,
+    Limit,
+    Refs,
+    Text,
+    check_codes,
+    check_refs,
+    sort_description,
+)
+from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.record_types import get_by_ref
+
+router = APIRouter(prefix="/v1/engagements", tags=["engagements"])
+RECORD_TYPE = service.RECORD_TYPE
+
+
+@router.get(
+    "",
+    summary="List engagements",
+    response_model=Page[EngagementRead],
+    responses=problem_responses(400, 422),
+)
+def list_engagements(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    kind: Annotated[list[EngagementKind] | None, Query(description="Any of these kinds")] = None,
+    status: Annotated[
+        list[EngagementStatus] | None, Query(description="Any of these statuses")
+    ] = None,
+    country: Annotated[Codes, Query(description="A party to it (in `countries`)")] = None,
+    location_country: Annotated[Codes, Query(description="Took place in this country")] = None,
+    actor: Annotated[Refs, Query(description="With this actor among the participants")] = None,
+    organization: Annotated[Refs, Query(description="Involving this organization")] = None,
+    sector: Annotated[
+        Refs, Query(description="Discussing this sector or any sector below it in the tree")
+    ] = None,
+    sanctions_round: Annotated[Refs, Query(description="Naming this sanctions round")] = None,
+    topic: Annotated[list[Slug] | None, Query(description="Tagged with this topic")] = None,
+    parent: Annotated[Refs, Query(description="Legs of this trip")] = None,
+    date_from: Annotated[
+        date | None,
+        Query(
+            alias="from", description="Its span [start_date, end_date] reaches this day or later"
+        ),
+    ] = None,
+    date_to: Annotated[
+        date | None,
+        Query(alias="to", description="Its span starts on this day or earlier"),
+    ] = None,
+    q: Annotated[Text, Query(description="Text contained in the title or summary")] = None,
+    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[EngagementRead]:
+    """Engagements, latest first. `from`/`to` keep those whose dates overlap the range (both
+    bounds inclusive; an engagement without `end_date` lasts one day). Filters combine with AND;
+    the values of a repeated filter with OR."""
+    query = service.list_query(
+        session,
+        kind=kind,
+        status=status,
+        country=check_codes(session, country, "country"),
+        location_country=check_codes(session, location_country, "location_country"),
+        actor=check_refs(actor, "actor"),
+        organization=check_refs(organization, "organization"),
+        sector=check_refs(sector, "sector"),
+        sanctions_round=check_refs(sanctions_round, "sanctions_round"),
+        topic=topic,
+        parent=check_refs(parent, "parent"),
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+    )
+    page = paginate(
+        session,
+        query,
+        tiebreak=Engagement.id,
+        sorts=service.SORTS,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        options=service.read_options(),
+    )
+    set_link_header(request, response, page.next_cursor)
+    return Page[EngagementRead](
+        items=[service.to_read(row) for row in page.rows],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "",
+    summary="Create an engagement",
+    status_code=201,
+    response_model=EngagementRead,
+    responses=problem_responses(409, 422),
+)
+def create_engagement(
+    record: EngagementRecord, request: Request, response: Response, session: SessionDep
+) -> EngagementRead:
+    """Fields as in the bundle format; references are keys. A trip's legs name it as `parent`.
+    A location's coordinates, when left out, are filled from the gazetteer."""
+    crud.create(session, RECORD_TYPE, record)
+    response.headers["Location"] = str(request.url_for("get_engagement", ref=record.key))
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key, service.read_options()))
+
+
+@router.get(
+    "/{ref}",
+    summary="Get an engagement",
+    response_model=EngagementRead,
+    responses=problem_responses(404),
+)
+def get_engagement(ref: str, session: SessionDep) -> EngagementRead:
+    """`ref` is the engagement's key or its integer id. A trip lists its `legs`."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref, service.read_options()))
+
+
+@router.patch(
+    "/{ref}",
+    summary="Change an engagement",
+    response_model=EngagementRead,
+    responses=problem_responses(404, 409, 422),
+)
+def patch_engagement(ref: str, changes: EngagementPatch, session: SessionDep) -> EngagementRead:
+    """Only the fields sent change; a list sent replaces the stored list whole. A parent that
+    would make the engagement its own ancestor is a 422."""
+    record = crud.patch(session, RECORD_TYPE, ref, changes)
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key, service.read_options()))
+
+
+@router.delete(
+    "/{ref}",
+    summary="Delete an engagement",
+    status_code=204,
+    responses=problem_responses(404, 409),
+)
+def delete_engagement(ref: str, session: SessionDep) -> None:
+    """A trip whose legs still name it as parent is not deleted: 409 names the legs."""
+    crud.remove(session, RECORD_TYPE, ref)

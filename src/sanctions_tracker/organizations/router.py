@@ -1,0 +1,127 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from sanctions_tracker import crud
+from sanctions_tracker.db import SessionDep
+from sanctions_tracker.enums import OrganizationKind
+from sanctions_tracker.models import Organization
+from sanctions_tracker.organizations import service
+from sanctions_tracker.organizations.schemas import (
+    OrganizationPatch,
+    OrganizationRead,
+    OrganizationRecord,
+)
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.params import (
+    Codes,
+    Cursor,
+    Limit,
+    Refs,
+    Text,
+    check_codes,
+    check_refs,
+    sort_description,
+)
+from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.record_types import get_by_ref
+
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+RECORD_TYPE = service.RECORD_TYPE
+
+
+@router.get(
+    "",
+    summary="List organizations",
+    response_model=Page[OrganizationRead],
+    responses=problem_responses(400, 422),
+)
+def list_organizations(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    kind: Annotated[list[OrganizationKind] | None, Query(description="Any of these kinds")] = None,
+    country: Codes = None,
+    parent: Annotated[Refs, Query(description="Direct children of this organization")] = None,
+    q: Annotated[Text, Query(description="Text contained in the name or an alias")] = None,
+    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[OrganizationRead]:
+    """Ministries, alliances, blocs, media and companies, by name."""
+    query = service.list_query(
+        session,
+        kind=kind,
+        country=check_codes(session, country, "country"),
+        parent=check_refs(parent, "parent"),
+        q=q,
+    )
+    page = paginate(
+        session,
+        query,
+        tiebreak=Organization.id,
+        sorts=service.SORTS,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        options=service.load_options(),
+    )
+    set_link_header(request, response, page.next_cursor)
+    return Page[OrganizationRead](
+        items=[service.to_read(row) for row in page.rows],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "",
+    summary="Create an organization",
+    status_code=201,
+    response_model=OrganizationRead,
+    responses=problem_responses(409, 422),
+)
+def create_organization(
+    record: OrganizationRecord, request: Request, response: Response, session: SessionDep
+) -> OrganizationRead:
+    """Fields as in the bundle format; `parent` names another organization by key."""
+    crud.create(session, RECORD_TYPE, record)
+    response.headers["Location"] = str(request.url_for("get_organization", ref=record.key))
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.get(
+    "/{ref}",
+    summary="Get an organization",
+    response_model=OrganizationRead,
+    responses=problem_responses(404),
+)
+def get_organization(ref: str, session: SessionDep) -> OrganizationRead:
+    """`ref` is the organization's key or its integer id."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+
+
+@router.patch(
+    "/{ref}",
+    summary="Change an organization",
+    response_model=OrganizationRead,
+    responses=problem_responses(404, 409, 422),
+)
+def patch_organization(
+    ref: str, changes: OrganizationPatch, session: SessionDep
+) -> OrganizationRead:
+    """Only the fields sent change; a list sent replaces the stored list whole."""
+    record = crud.patch(session, RECORD_TYPE, ref, changes)
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.delete(
+    "/{ref}",
+    summary="Delete an organization",
+    status_code=204,
+    responses=problem_responses(404, 409),
+)
+def delete_organization(ref: str, session: SessionDep) -> None:
+    """Refused with 409, naming them, while child organizations, positions or engagements
+    refer to it."""
+    crud.remove(session, RECORD_TYPE, ref)

@@ -1,0 +1,146 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from sanctions_tracker import crud
+from sanctions_tracker.db import SessionDep
+from sanctions_tracker.enums import Measure, RoundStatus
+from sanctions_tracker.models import SanctionsRound
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.params import (
+    Codes,
+    Cursor,
+    Limit,
+    Refs,
+    Text,
+    check_codes,
+    check_refs,
+    sort_description,
+)
+from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.sanctions_rounds import service
+from sanctions_tracker.sanctions_rounds.schemas import (
+    SanctionsRoundPatch,
+    SanctionsRoundRead,
+    SanctionsRoundRecord,
+)
+
+router = APIRouter(prefix="/v1/sanctions-rounds", tags=["sanctions rounds"])
+RECORD_TYPE = service.RECORD_TYPE
+
+
+@router.get(
+    "",
+    summary="List sanctions rounds",
+    response_model=Page[SanctionsRoundRead],
+    responses=problem_responses(400, 422),
+)
+def list_sanctions_rounds(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    imposed_by: Annotated[Codes, Query(description="Imposed by any of these jurisdictions")] = None,
+    target: Annotated[Codes, Query(description="Targeting any of these countries")] = None,
+    measure: Annotated[
+        list[Measure] | None, Query(description="With any of these measures")
+    ] = None,
+    sector: Annotated[
+        Refs, Query(description="Targeting this sector or any sector below it in the tree")
+    ] = None,
+    status: Annotated[list[RoundStatus] | None, Query(description="Any of these statuses")] = None,
+    date_from: Annotated[
+        date | None, Query(alias="from", description="Announced on or after (inclusive)")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Announced on or before (inclusive)")
+    ] = None,
+    q: Annotated[
+        Text, Query(description="Text contained in the title, summary or legal basis")
+    ] = None,
+    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[SanctionsRoundRead]:
+    """Sanctions rounds, most recently announced first. Filters combine with AND; the values of
+    a repeated filter with OR."""
+    query = service.list_query(
+        session,
+        imposed_by=check_codes(session, imposed_by, "imposed_by"),
+        target=check_codes(session, target, "target"),
+        measure=measure,
+        sector=check_refs(sector, "sector"),
+        status=status,
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+    )
+    page = paginate(
+        session,
+        query,
+        tiebreak=SanctionsRound.id,
+        sorts=service.SORTS,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        options=service.load_options(),
+    )
+    set_link_header(request, response, page.next_cursor)
+    return Page[SanctionsRoundRead](
+        items=[service.to_read(row) for row in page.rows],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "",
+    summary="Create a sanctions round",
+    status_code=201,
+    response_model=SanctionsRoundRead,
+    responses=problem_responses(409, 422),
+)
+def create_sanctions_round(
+    record: SanctionsRoundRecord, request: Request, response: Response, session: SessionDep
+) -> SanctionsRoundRead:
+    """Fields as in the bundle format; sectors and sources are named by key."""
+    crud.create(session, RECORD_TYPE, record)
+    response.headers["Location"] = str(request.url_for("get_sanctions_round", ref=record.key))
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.get(
+    "/{ref}",
+    summary="Get a sanctions round",
+    response_model=SanctionsRoundRead,
+    responses=problem_responses(404),
+)
+def get_sanctions_round(ref: str, session: SessionDep) -> SanctionsRoundRead:
+    """`ref` is the round's key or its integer id."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+
+
+@router.patch(
+    "/{ref}",
+    summary="Change a sanctions round",
+    response_model=SanctionsRoundRead,
+    responses=problem_responses(404, 409, 422),
+)
+def patch_sanctions_round(
+    ref: str, changes: SanctionsRoundPatch, session: SessionDep
+) -> SanctionsRoundRead:
+    """Only the fields sent change; a list sent replaces the stored list whole."""
+    record = crud.patch(session, RECORD_TYPE, ref, changes)
+    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.delete(
+    "/{ref}",
+    summary="Delete a sanctions round",
+    status_code=204,
+    responses=problem_responses(404, 409),
+)
+def delete_sanctions_round(ref: str, session: SessionDep) -> None:
+    """Refused with 409, naming them, while engagements refer to the round."""
+    crud.remove(session, RECORD_TYPE, ref)

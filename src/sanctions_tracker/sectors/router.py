@@ -1,0 +1,107 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from sanctions_tracker import crud
+from sanctions_tracker.db import SessionDep
+from sanctions_tracker.models import Sector
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.params import Cursor, Limit, Refs, Text, check_refs, sort_description
+from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.sectors import service
+from sanctions_tracker.sectors.schemas import SectorPatch, SectorRead, SectorRecord
+
+router = APIRouter(prefix="/v1/sectors", tags=["sectors"])
+RECORD_TYPE = service.RECORD_TYPE
+
+
+def _read(session: SessionDep, sector: Sector) -> SectorRead:
+    return service.to_read(sector, service.children_of(session, [sector])[sector.id])
+
+
+@router.get(
+    "",
+    summary="List sectors",
+    response_model=Page[SectorRead],
+    responses=problem_responses(400, 422),
+)
+def list_sectors(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    parent: Annotated[Refs, Query(description="Direct children of this sector")] = None,
+    q: Annotated[Text, Query(description="Text contained in the name or description")] = None,
+    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[SectorRead]:
+    """The sector tree, flat: each sector names its parent and children."""
+    query = service.list_query(session, parent=check_refs(parent, "parent"), q=q)
+    page = paginate(
+        session,
+        query,
+        tiebreak=Sector.id,
+        sorts=service.SORTS,
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        options=service.load_options(),
+    )
+    children = service.children_of(session, page.rows)
+    set_link_header(request, response, page.next_cursor)
+    return Page[SectorRead](
+        items=[service.to_read(row, children[row.id]) for row in page.rows],
+        total=page.total,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "",
+    summary="Create a sector",
+    status_code=201,
+    response_model=SectorRead,
+    responses=problem_responses(409, 422),
+)
+def create_sector(
+    record: SectorRecord, request: Request, response: Response, session: SessionDep
+) -> SectorRead:
+    """Fields as in the bundle format; `parent` names the parent sector by key."""
+    crud.create(session, RECORD_TYPE, record)
+    response.headers["Location"] = str(request.url_for("get_sector", ref=record.key))
+    return _read(session, get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.get(
+    "/{ref}",
+    summary="Get a sector",
+    response_model=SectorRead,
+    responses=problem_responses(404),
+)
+def get_sector(ref: str, session: SessionDep) -> SectorRead:
+    """`ref` is the sector's key or its integer id."""
+    return _read(session, get_by_ref(session, RECORD_TYPE, ref))
+
+
+@router.patch(
+    "/{ref}",
+    summary="Change a sector",
+    response_model=SectorRead,
+    responses=problem_responses(404, 409, 422),
+)
+def patch_sector(ref: str, changes: SectorPatch, session: SessionDep) -> SectorRead:
+    """Only the fields sent change. A parent that would make the sector its own ancestor is a 422."""
+    record = crud.patch(session, RECORD_TYPE, ref, changes)
+    return _read(session, get_by_ref(session, RECORD_TYPE, record.key))
+
+
+@router.delete(
+    "/{ref}",
+    summary="Delete a sector",
+    status_code=204,
+    responses=problem_responses(404, 409),
+)
+def delete_sector(ref: str, session: SessionDep) -> None:
+    """Refused with 409, naming them, while child sectors, rounds or engagements refer to it."""
+    crud.remove(session, RECORD_TYPE, ref)
