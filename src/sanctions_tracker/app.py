@@ -7,16 +7,16 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from sanctions_tracker import __version__, migrations
-from sanctions_tracker.db import get_engine
-from sanctions_tracker.problems import PROBLEM_TYPES, NotFound, Problem, install_problem_handlers
 from sanctions_tracker.actors.router import router as actors_router
 from sanctions_tracker.bundles.router import router as bundles_router
 from sanctions_tracker.countries.router import router as countries_router
+from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.router import router as engagements_router
 from sanctions_tracker.organizations.router import router as organizations_router
+from sanctions_tracker.problems import PROBLEM_TYPES, NotFound, Problem, install_problem_handlers
 from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds_router
 from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
@@ -122,15 +122,13 @@ def _add_operations(app: FastAPI) -> None:
         summary="Readiness",
         responses={503: {"model": Problem, "description": "Database unreachable or not migrated"}},
     )
-    def readyz() -> Any:
+    def readyz(session: SessionDep) -> Any:
         """200 only when the database answers and is migrated to the newest revision."""
         head = migrations.head_revision()
         try:
-            engine = get_engine()
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            current = migrations.current_revision(engine)
-        except Exception as exc:  # any database failure means "not ready"
+            current = migrations.current_revision(session.connection())
+        except SQLAlchemyError as exc:
+            session.rollback()
             return _not_ready(f"The database is unreachable: {type(exc).__name__}.")
         if current != head:
             return _not_ready(f"The database is at revision {current}, not at head {head}.")

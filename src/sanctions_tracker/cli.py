@@ -65,8 +65,8 @@ def _seed(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     try:
         payload = json.loads(Path(args.file).read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+    except (OSError, json.JSONDecodeError) as problem:
+        print(f"cannot read {args.file}: {problem}", file=sys.stderr)
         return 2
     try:
         with get_sessionmaker().begin() as session:

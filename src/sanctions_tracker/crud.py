@@ -1,24 +1,23 @@
 """Create, patch and delete for any record type, all through the bundle write engine."""
 
-from typing import Any
-
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from sanctions_tracker.bundles.engine import Incoming, write_records
+from sanctions_tracker.fields import RecordBase
 from sanctions_tracker.problems import Conflict, ValidationFailed, pydantic_errors
 from sanctions_tracker.record_types import RecordType, get_by_ref
 
 MAX_REFERRERS_LISTED = 100
 
 
-def create(session: Session, record_type: RecordType, record: BaseModel) -> Any:
+def create(session: Session, record_type: RecordType, record: RecordBase) -> RecordBase:
     write_records(session, {record_type.name: [Incoming("", record, must_be_new=True)]})
     return record
 
 
-def patch(session: Session, record_type: RecordType, ref: str, changes: BaseModel) -> BaseModel:
+def patch(session: Session, record_type: RecordType, ref: str, changes: BaseModel) -> RecordBase:
     """Apply the fields that were sent; lists are replaced whole. Answers the new record."""
     stored = get_by_ref(session, record_type, ref)
     merged = record_type.to_record(stored).model_dump() | changes.model_dump(exclude_unset=True)

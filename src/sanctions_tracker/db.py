@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,7 +18,7 @@ def _lower(value: object) -> object:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, enforced foreign keys, and real transactions (pysqlite's own handling breaks SAVEPOINT)."""
+    """WAL, enforced foreign keys, real transactions (pysqlite's own handling breaks SAVEPOINT)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

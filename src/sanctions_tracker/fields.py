@@ -108,6 +108,12 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class RecordBase(StrictModel):
+    """A record of the bundle format: every type has a key."""
+
+    key: Key
+
+
 class Ref(BaseModel):
     """A reference to another record as responses embed it."""
 

@@ -22,9 +22,9 @@ PROBLEM_TYPES: dict[str, str] = {
     "not-found": "The record, code or path does not exist.",
     "conflict": "The write clashes with stored data: a key already taken, or a record still "
     "referred to by others.",
-    "validation-error": "The request is well-formed HTTP but its data breaks a rule; `errors` lists "
-    "every field with a JSON Pointer and a message.",
-    "bad-request": "The request cannot be understood, e.g. a cursor that was not issued by this API.",
+    "validation-error": "The request is well-formed HTTP but its data breaks a rule; `errors` "
+    "lists every field with a JSON Pointer and a message.",
+    "bad-request": "The request cannot be understood, e.g. a cursor this API did not issue.",
     "method-not-allowed": "The path exists but does not accept this HTTP method.",
     "http-error": "An HTTP error without a more specific type.",
     "internal-error": "Something unexpected failed on the server; quote the request id when "

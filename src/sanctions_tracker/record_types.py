@@ -4,11 +4,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from sanctions_tracker.fields import RecordBase
 from sanctions_tracker.problems import NotFound
 
 IN_CHUNK = 5_000
@@ -35,9 +35,9 @@ class RecordType:
     name: str  # bundle list and URL name, e.g. "sanctions_rounds"
     singular: str  # "sanctions round", for messages
     model: Any
-    record_schema: type[BaseModel]
+    record_schema: type[RecordBase]
     load_options: Callable[[], Sequence[LoaderOption]]
-    to_record: Callable[[Any], BaseModel]
+    to_record: Callable[[Any], RecordBase]
     apply_fields: Callable[[Any, Any], None]
     apply_references: Callable[[Session, Any, Any, Resolver], None]
     references: Callable[[Any], list[Reference]]

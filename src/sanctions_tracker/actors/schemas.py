@@ -1,11 +1,12 @@
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from sanctions_tracker.fields import (
     CountryCode,
     Key,
+    RecordBase,
     Ref,
     StrictModel,
     Text,
@@ -14,7 +15,7 @@ from sanctions_tracker.fields import (
     unique_items,
 )
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "key": "liz-truss",
     "name": "Liz Truss",
     "aliases": ["Elizabeth Truss"],
@@ -46,7 +47,7 @@ class PositionRecord(StrictModel):
 Aliases = Annotated[list[Text], AfterValidator(unique_items)]
 
 
-class ActorRecord(StrictModel):
+class ActorRecord(RecordBase):
     """A person as the bundle format writes it; also the body of `POST /v1/actors`."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -165,7 +165,7 @@ def list_query(
     query = select(Actor)
     if country:
         query = query.where(Actor.country.in_(country))
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if organization:
         conditions.append(
             ActorPosition.organization_id.in_(ids_for_refs(session, Organization, organization))

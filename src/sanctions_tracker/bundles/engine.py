@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, aliased
 
+from sanctions_tracker.fields import RecordBase
 from sanctions_tracker.models import Country
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.problems import Conflict, FieldError, ValidationFailed, field_error
@@ -26,7 +26,7 @@ class Incoming:
     """One record to write. `pointer` locates it in the request body for error messages."""
 
     pointer: str
-    record: Any
+    record: RecordBase
     target: Any | None = None  # the stored record being replaced (PATCH); else found by key
     must_be_new: bool = False  # POST: a key already taken is a 409
 
@@ -43,7 +43,7 @@ class Outcome:
 class _Plan:
     record_type: RecordType
     item: Incoming
-    record: BaseModel
+    record: RecordBase
     existing: Any | None
 
 

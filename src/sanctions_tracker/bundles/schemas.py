@@ -3,8 +3,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from sanctions_tracker.actors.schemas import ActorRecord
-from sanctions_tracker.engagements.schemas import EngagementRecord
 from sanctions_tracker.engagements.schemas import EXAMPLE as ENGAGEMENT_EXAMPLE
+from sanctions_tracker.engagements.schemas import EngagementRecord
 from sanctions_tracker.fields import StrictModel
 from sanctions_tracker.organizations.schemas import OrganizationRecord
 from sanctions_tracker.sanctions_rounds.schemas import SanctionsRoundRecord
@@ -16,7 +16,8 @@ FORMAT = "sanctions-tracker-bundle/1"
 
 
 class Bundle(StrictModel):
-    """A `sanctions-tracker-bundle/1` document: any mix of records, referring to each other by key."""
+    """A `sanctions-tracker-bundle/1` document: any mix of records, referring to each other
+    by key."""
 
     model_config = {
         "json_schema_extra": {

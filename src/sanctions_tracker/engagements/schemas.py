@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -12,6 +12,7 @@ from sanctions_tracker.fields import (
     Key,
     Keys,
     OptionalText,
+    RecordBase,
     Ref,
     Slug,
     StrictModel,
@@ -20,11 +21,11 @@ from sanctions_tracker.fields import (
     unique_items,
 )
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "key": "2022-04-01-blinken-truss-call",
     "kind": "call",
     "title": "Blinken and Truss discuss further actions against Russia",
-    "summary": "Transatlantic unity, further swift actions and the coming NATO Foreign Ministerial.",
+    "summary": "Transatlantic unity, swift further actions and the coming NATO Foreign Ministerial.",
     "start_date": "2022-04-01",
     "end_date": None,
     "date_precision": "day",
@@ -75,7 +76,7 @@ Participants = Annotated[list[Participant], AfterValidator(unique_actors)]
 Topics = Annotated[list[Slug], AfterValidator(unique_items)]
 
 
-class EngagementRecord(StrictModel):
+class EngagementRecord(RecordBase):
     """An engagement as the bundle format writes it; also the body of `POST /v1/engagements`."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})

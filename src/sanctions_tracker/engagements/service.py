@@ -1,4 +1,4 @@
-"""Engagements: calls, meetings, visits, trips with their legs, summits, ministerials, statements."""
+"""Engagements: calls, meetings, visits, trips and legs, summits, ministerials, statements."""
 
 from datetime import date
 from typing import Any

@@ -21,7 +21,7 @@ from sanctions_tracker.models.sources import Source
 
 
 class Engagement(Timestamped, Base):
-    """A call, meeting, visit, trip, summit, ministerial or statement; trips have legs (children)."""
+    """A call, meeting, visit, trip, summit, ministerial or statement; trips have legs."""
 
     __tablename__ = "engagements"
     __table_args__ = (

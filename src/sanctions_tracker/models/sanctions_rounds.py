@@ -18,7 +18,7 @@ from sanctions_tracker.models.sources import Source
 
 
 class SanctionsRound(Timestamped, Base):
-    """One announced package of measures by one or more jurisdictions against one or more targets."""
+    """A package of measures by one or more jurisdictions against one or more targets."""
 
     __tablename__ = "sanctions_rounds"
     __table_args__ = (

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
@@ -7,6 +7,7 @@ from sanctions_tracker.enums import OrganizationKind
 from sanctions_tracker.fields import (
     CountryCode,
     Key,
+    RecordBase,
     Ref,
     StrictModel,
     Text,
@@ -14,7 +15,7 @@ from sanctions_tracker.fields import (
     unique_items,
 )
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "key": "ofac",
     "name": "Office of Foreign Assets Control",
     "kind": "government_body",
@@ -27,7 +28,7 @@ EXAMPLE = {
 Aliases = Annotated[list[Text], AfterValidator(unique_items)]
 
 
-class OrganizationRecord(StrictModel):
+class OrganizationRecord(RecordBase):
     """An organization as the bundle format writes it; also the body of `POST`."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})

@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -11,13 +11,14 @@ from sanctions_tracker.fields import (
     Key,
     Keys,
     OptionalText,
+    RecordBase,
     Ref,
     StrictModel,
     Text,
     unique_items,
 )
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "key": "us-2022-03-31-eo-14024-technology",
     "title": "U.S. sanctions on Russian technology companies and procurement networks",
     "imposed_by": ["US"],
@@ -36,7 +37,7 @@ EXAMPLE = {
 Measures = Annotated[list[Measure], AfterValidator(unique_items)]
 
 
-class SanctionsRoundRecord(StrictModel):
+class SanctionsRoundRecord(RecordBase):
     """A sanctions round as the bundle format writes it; also the body of `POST`."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})

@@ -91,7 +91,8 @@ def get_sector(ref: str, session: SessionDep) -> SectorRead:
     responses=problem_responses(404, 409, 422),
 )
 def patch_sector(ref: str, changes: SectorPatch, session: SessionDep) -> SectorRead:
-    """Only the fields sent change. A parent that would make the sector its own ancestor is a 422."""
+    """Only the fields sent change. A parent that would make the sector its own ancestor is
+    a 422."""
     record = crud.patch(session, RECORD_TYPE, ref, changes)
     return _read(session, get_by_ref(session, RECORD_TYPE, record.key))
 

@@ -1,10 +1,11 @@
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from sanctions_tracker.fields import Key, OptionalText, Ref, StrictModel, Text
+from sanctions_tracker.fields import Key, OptionalText, RecordBase, Ref, StrictModel, Text
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "key": "oil",
     "name": "Oil and petroleum products",
     "parent": "energy",
@@ -12,7 +13,7 @@ EXAMPLE = {
 }
 
 
-class SectorRecord(StrictModel):
+class SectorRecord(RecordBase):
     """A sector as the bundle format writes it; also the body of `POST /v1/sectors`."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})

@@ -1,12 +1,12 @@
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from sanctions_tracker.enums import SourceKind
-from sanctions_tracker.fields import Key, OptionalText, StrictModel, Text, unique_items
+from sanctions_tracker.fields import Key, OptionalText, RecordBase, StrictModel, Text, unique_items
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "key": "reuters-2022-04-01-blinken-truss",
     "kind": "news_article",
     "title": "Blinken, UK's Truss discuss additional response to Ukraine invasion",
@@ -17,7 +17,7 @@ EXAMPLE = {
 }
 
 
-class SourceRecord(StrictModel):
+class SourceRecord(RecordBase):
     """A source as the bundle format writes it; also the body of `POST /v1/sources`."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})

@@ -1,0 +1,113 @@
+"""Test databases: every API test runs on SQLite and, when configured, on PostgreSQL.
+
+Each database is built by `alembic upgrade head` once per session; each test runs inside one
+transaction that is rolled back at its end, the app's own commits becoming savepoints.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from sanctions_tracker import migrations
+from sanctions_tracker.app import create_app
+from sanctions_tracker.db import build_engine, get_session
+
+POSTGRES_URL_VARIABLE = "SANCTIONS_TRACKER_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_VARIABLE = "SANCTIONS_TRACKER_TEST_REQUIRE_POSTGRES"
+BACKENDS = ["sqlite", "postgresql"]
+
+_postgres_skipped = False
+
+
+def _postgres_server_url() -> str:
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        global _postgres_skipped
+        _postgres_skipped = True
+        message = f"PostgreSQL half skipped: {POSTGRES_URL_VARIABLE} is not set"
+        if os.environ.get(REQUIRE_POSTGRES_VARIABLE) == "1":
+            pytest.fail(message + f" but {REQUIRE_POSTGRES_VARIABLE}=1 requires it")
+        pytest.skip(message)
+    return url
+
+
+def blank_database(backend: str, tmp_dir: str) -> Iterator[str]:
+    """A new empty database of that kind; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir}/tracker-{uuid.uuid4().hex[:8]}.db"
+        return
+    server = make_url(_postgres_server_url())
+    name = f"sanctions_tracker_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    databases = blank_database(backend, str(tmp_path_factory.mktemp(backend)))
+    url = next(databases)
+    engine = build_engine(url)
+    migrations.upgrade(engine)
+    yield engine
+    engine.dispose()
+    next(databases, None)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(session: Session) -> Iterator[TestClient]:
+    app = create_app()
+
+    def request_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = request_session
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _postgres_skipped:
+        terminalreporter.write_line(
+            f"NOTE: the PostgreSQL half was skipped; set {POSTGRES_URL_VARIABLE} "
+            "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run it.",
+            yellow=True,
+            bold=True,
+        )
