@@ -25,7 +25,7 @@ EXAMPLE: dict[str, Any] = {
     "key": "2022-04-01-blinken-truss-call",
     "kind": "call",
     "title": "Blinken and Truss discuss further actions against Russia",
-    "summary": "Transatlantic unity, swift further actions and the coming NATO Foreign Ministerial.",
+    "summary": "Transatlantic unity, further actions and the coming NATO Foreign Ministerial.",
     "start_date": "2022-04-01",
     "end_date": None,
     "date_precision": "day",
