@@ -20,7 +20,7 @@ def _next() -> int:
 def make(session: Session, record_type: str, fields: dict[str, Any]) -> dict[str, Any]:
     record = RECORD_TYPES[record_type].record_schema.model_validate(fields)
     write_records(session, {record_type: [Incoming("", record)]})
-    session.flush()
+    session.commit()  # a savepoint release: the test's outer transaction still undoes it
     return record.model_dump(mode="json")
 
 

@@ -89,7 +89,7 @@ def ids_by_key(session: Session, model: Any, keys: Iterable[str]) -> dict[str, i
     found: dict[str, int] = {}
     for chunk in chunks(wanted):
         found.update(
-            session.execute(select(model.key, model.id).where(model.key.in_(chunk))).tuples().all()
+            session.execute(select(model.key, model.id).where(model.key.in_(chunk))).all()
         )
     return found
 

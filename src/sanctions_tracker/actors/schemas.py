@@ -1,7 +1,7 @@
 from datetime import date, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from sanctions_tracker.fields import (
     CountryCode,
@@ -38,10 +38,11 @@ class PositionRecord(StrictModel):
     start_date: date | None = None
     end_date: date | None = None
 
-    @model_validator(mode="after")
-    def _span(self) -> Self:
-        check_span(self.start_date, self.end_date)
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _span(cls, end_date: date | None, info: ValidationInfo) -> date | None:
+        check_span(info.data.get("start_date"), end_date)
+        return end_date
 
 
 Aliases = Annotated[list[Text], AfterValidator(unique_items)]

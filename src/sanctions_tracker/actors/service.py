@@ -132,7 +132,7 @@ def referrers(session: Session, actor: Actor) -> list[Referrer]:
         .join(EngagementParticipant)
         .where(EngagementParticipant.actor_id == actor.id)
         .order_by(Engagement.key)
-    ).tuples()
+    ).all()
     return [Referrer("engagements", key, title) for key, title in engagements]
 
 

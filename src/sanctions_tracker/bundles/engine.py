@@ -205,9 +205,9 @@ def _cycle_errors(
             start = plan.record.key
             seen = {start}
             current = parents.get(start)
+            what = "itself" if current == start else "one of its own descendants"
             while current is not None:
                 if current in seen:
-                    what = "itself" if current == start else "one of its own descendants"
                     errors.append(
                         field_error(
                             plan.item.pointer + "/parent",
@@ -233,7 +233,7 @@ def _stored_parents(
             .outerjoin(parent, model.parent_id == parent.id)
             .where(model.key.in_(chunk))
         )
-        found.update(session.execute(query).tuples().all())
+        found.update(session.execute(query).all())
     return found
 
 

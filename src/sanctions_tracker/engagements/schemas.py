@@ -1,7 +1,15 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sanctions_tracker.enums import DatePrecision, EngagementKind, EngagementStatus, ParticipantRole
 from sanctions_tracker.fields import (
@@ -53,10 +61,15 @@ class Location(StrictModel):
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
 
-    @model_validator(mode="after")
-    def _complete(self) -> Self:
-        if (self.latitude is None) != (self.longitude is None):
+    @field_validator("longitude")
+    @classmethod
+    def _both_coordinates(cls, longitude: float | None, info: ValidationInfo) -> float | None:
+        if (info.data.get("latitude") is None) != (longitude is None):
             raise ValueError("give both latitude and longitude, or neither")
+        return longitude
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Self:
         if self.city is None and self.country is None and self.latitude is None:
             raise ValueError("a location needs a city, a country or coordinates; use null for none")
         return self
@@ -99,12 +112,18 @@ class EngagementRecord(RecordBase):
     parent: Key | None = None
     sources: Citations = []
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        check_span(self.start_date, self.end_date)
-        if self.parent is not None and self.parent == self.key:
+    @field_validator("end_date")
+    @classmethod
+    def _span(cls, end_date: date | None, info: ValidationInfo) -> date | None:
+        check_span(info.data.get("start_date"), end_date)
+        return end_date
+
+    @field_validator("parent")
+    @classmethod
+    def _not_own_parent(cls, parent: str | None, info: ValidationInfo) -> str | None:
+        if parent is not None and parent == info.data.get("key"):
             raise ValueError("an engagement cannot be its own parent")
-        return self
+        return parent
 
 
 class EngagementPatch(StrictModel):

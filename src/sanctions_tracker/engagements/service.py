@@ -260,7 +260,7 @@ def referrers(session: Session, engagement: Engagement) -> list[Referrer]:
         select(Engagement.key, Engagement.title)
         .where(Engagement.parent_id == engagement.id)
         .order_by(Engagement.key)
-    ).tuples()
+    ).all()
     return [Referrer("engagements", key, title) for key, title in legs]
 
 

@@ -99,7 +99,7 @@ def referrers(session: Session, organization: Organization) -> list[Referrer]:
         select(Organization.key, Organization.name)
         .where(Organization.parent_id == organization.id)
         .order_by(Organization.key)
-    ).tuples()
+    ).all()
     actors = session.execute(
         select(Actor.key, Actor.name)
         .where(
@@ -110,13 +110,13 @@ def referrers(session: Session, organization: Organization) -> list[Referrer]:
             )
         )
         .order_by(Actor.key)
-    ).tuples()
+    ).all()
     engagements = session.execute(
         select(Engagement.key, Engagement.title)
         .join(EngagementOrganization)
         .where(EngagementOrganization.organization_id == organization.id)
         .order_by(Engagement.key)
-    ).tuples()
+    ).all()
     return (
         [Referrer("organizations", key, name) for key, name in children]
         + [Referrer("actors", key, name) for key, name in actors]

@@ -146,7 +146,7 @@ def referrers(session: Session, sanctions_round: SanctionsRound) -> list[Referre
         .join(EngagementSanctionsRound)
         .where(EngagementSanctionsRound.sanctions_round_id == sanctions_round.id)
         .order_by(Engagement.key)
-    ).tuples()
+    ).all()
     return [Referrer("engagements", key, title) for key, title in engagements]
 
 

@@ -100,19 +100,19 @@ def codes(record: SectorRecord) -> list[CodeUse]:
 def referrers(session: Session, sector: Sector) -> list[Referrer]:
     children = session.execute(
         select(Sector.key, Sector.name).where(Sector.parent_id == sector.id).order_by(Sector.key)
-    ).tuples()
+    ).all()
     rounds = session.execute(
         select(SanctionsRound.key, SanctionsRound.title)
         .join(SanctionsRoundSector)
         .where(SanctionsRoundSector.sector_id == sector.id)
         .order_by(SanctionsRound.key)
-    ).tuples()
+    ).all()
     engagements = session.execute(
         select(Engagement.key, Engagement.title)
         .join(EngagementSector)
         .where(EngagementSector.sector_id == sector.id)
         .order_by(Engagement.key)
-    ).tuples()
+    ).all()
     return (
         [Referrer("sectors", key, name) for key, name in children]
         + [Referrer("sanctions_rounds", key, title) for key, title in rounds]

@@ -91,13 +91,13 @@ def referrers(session: Session, source: Source) -> list[Referrer]:
         .join(SanctionsRoundSource)
         .where(SanctionsRoundSource.source_id == source.id)
         .order_by(SanctionsRound.key)
-    ).tuples()
+    ).all()
     engagements = session.execute(
         select(Engagement.key, Engagement.title)
         .join(EngagementSource)
         .where(EngagementSource.source_id == source.id)
         .order_by(Engagement.key)
-    ).tuples()
+    ).all()
     return [Referrer("sanctions_rounds", key, title) for key, title in rounds] + [
         Referrer("engagements", key, title) for key, title in engagements
     ]
