@@ -128,7 +128,7 @@ def upgrade() -> None:
         sa.Column("end_on", sa.Date(), nullable=True),
         sa.Column("date_precision", sa.String(length=8), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("location_city", sa.String(length=200), nullable=True),
+        sa.Column("location_city", sa.String(length=300), nullable=True),
         sa.Column("location_country", sa.String(length=2), nullable=True),
         sa.Column("location_latitude", sa.Float(), nullable=True),
         sa.Column("location_longitude", sa.Float(), nullable=True),

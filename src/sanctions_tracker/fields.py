@@ -14,6 +14,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from sanctions_tracker.countries.codes import COUNTRY_CODES
+
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 CODE_PATTERN = re.compile(r"^(?:[A-Z]{2})$")
 WIKIDATA_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
@@ -32,13 +34,15 @@ def check_key(value: str) -> str:
     return value
 
 
-def check_code_format(value: str) -> str:
+def check_code(value: str) -> str:
     if value in CODE_HINTS:
         raise ValueError(f"{value!r} is not an ISO 3166-1 code; use {CODE_HINTS[value]!r}")
     if not CODE_PATTERN.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a country code: use ISO 3166-1 alpha-2 in upper case, or EU"
         )
+    if value not in COUNTRY_CODES:
+        raise ValueError(f"unknown country code {value!r}: use ISO 3166-1 alpha-2, or EU")
     return value
 
 
@@ -64,9 +68,9 @@ Slug = Annotated[
 CountryCode = Annotated[
     str,
     Field(min_length=2, max_length=2, examples=["GB"]),
-    AfterValidator(check_code_format),
+    AfterValidator(check_code),
 ]
-"""ISO 3166-1 alpha-2 in upper case, or EU; whether it exists is checked against the store."""
+"""ISO 3166-1 alpha-2 in upper case, or EU."""
 
 
 def _not_empty(value: str) -> str:
@@ -75,17 +79,34 @@ def _not_empty(value: str) -> str:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_strip), AfterValidator(_not_empty), Field(max_length=20_000)]
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Text = Annotated[
+    str, BeforeValidator(_strip), StringConstraints(max_length=20_000), AfterValidator(_not_empty)
+]
 """Required text: surrounding white space is removed and it may not be empty."""
 
+ShortText = Annotated[
+    str, BeforeValidator(_strip), StringConstraints(max_length=300), AfterValidator(_not_empty)
+]
+"""Names that the store keeps in 300 characters: aliases, publishers, places."""
+
 OptionalText = Annotated[
-    str | None,
-    BeforeValidator(lambda value: None if isinstance(value, str) and not value.strip() else value),
+    Annotated[str, StringConstraints(max_length=20_000)] | None,
+    BeforeValidator(_blank_to_none),
     BeforeValidator(_strip),
 ]
 """Optional text: an empty string is stored as null."""
 
-WikidataId = Annotated[str, StringConstraints(pattern=WIKIDATA_PATTERN.pattern)]
+OptionalShortText = Annotated[
+    Annotated[str, StringConstraints(max_length=300)] | None,
+    BeforeValidator(_blank_to_none),
+    BeforeValidator(_strip),
+]
+
+WikidataId = Annotated[str, StringConstraints(pattern=WIKIDATA_PATTERN.pattern, max_length=32)]
 
 
 def unique_items(values: list[H]) -> list[H]:

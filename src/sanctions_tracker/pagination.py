@@ -10,11 +10,12 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Date, DateTime, Integer, Select, func, select, tuple_
+from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from sanctions_tracker.problems import BadRequest, ValidationFailed, field_error
+from sanctions_tracker.record_types import MAX_ID
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -87,14 +88,17 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(column: Any, value: Any) -> Any:
-    column_type = column.property.columns[0].type
-    if isinstance(column_type, DateTime):
-        return datetime.fromisoformat(value)
-    if isinstance(column_type, Date):
+    python_type = column.property.columns[0].type.python_type
+    if python_type is datetime:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError("timestamp without time zone")
+        return parsed
+    if python_type is date:
         return date.fromisoformat(value)
-    if isinstance(column_type, Integer):
-        if not isinstance(value, int):
-            raise ValueError("not an integer")
+    if python_type is int:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_ID:
+            raise ValueError("not an id")
         return value
     if not isinstance(value, str):
         raise ValueError("not a string")
@@ -152,7 +156,8 @@ def paginate(
     key = tuple_(column, tiebreak)
     if cursor is not None:
         value, last = decode_cursor(cursor, order, column, tiebreak)
-        bound = tuple_(value, last)
+        # Typed binds, so values go through the columns' own conversions (UTC timestamps).
+        bound = tuple_(literal(value, column.type), literal(last, tiebreak.type))
         query = query.where(key < bound if order.descending else key > bound)
     if order.descending:
         query = query.order_by(column.desc(), tiebreak.desc())

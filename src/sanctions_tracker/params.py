@@ -4,11 +4,9 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Query
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from sanctions_tracker.countries.codes import COUNTRY_CODES
 from sanctions_tracker.fields import CODE_HINTS, KEY_PATTERN
-from sanctions_tracker.models import Country
 from sanctions_tracker.pagination import MAX_LIMIT
 from sanctions_tracker.problems import FieldError, ValidationFailed, field_error
 
@@ -36,15 +34,14 @@ def sort_description(choices: Iterable[str]) -> str:
     return f"Field to sort by: {listed}; prefix `-` for descending. Ties are broken by id."
 
 
-def check_codes(session: Session, values: list[str] | None, parameter: str) -> list[str] | None:
+def check_codes(values: list[str] | None, parameter: str) -> list[str] | None:
     """Upper-cases the codes and insists that each one exists (422 otherwise)."""
     if not values:
         return values
     codes = [value.strip().upper() for value in values]
-    known = set(session.scalars(select(Country.code).where(Country.code.in_(codes))))
     errors: list[FieldError] = []
     for index, code in enumerate(codes):
-        if code not in known:
+        if code not in COUNTRY_CODES:
             hint = f"; use {CODE_HINTS[code]!r}" if code in CODE_HINTS else ""
             errors.append(
                 field_error(
@@ -65,7 +62,7 @@ def check_refs(values: list[str] | None, parameter: str) -> list[str] | None:
     errors = [
         field_error(f"/{parameter}/{index}", f"{value!r} is neither a key nor an id", "query")
         for index, value in enumerate(values)
-        if not (value.isdigit() or KEY_PATTERN.fullmatch(value))
+        if not ((value.isascii() and value.isdigit()) or KEY_PATTERN.fullmatch(value))
     ]
     if errors:
         raise ValidationFailed(errors)

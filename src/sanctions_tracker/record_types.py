@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -15,8 +15,6 @@ IN_CHUNK = 5_000
 
 # (pointer below the record, referenced record type, key)
 Reference = tuple[str, str, str]
-# (pointer below the record, country code)
-CodeUse = tuple[str, str]
 # A function that gives the id of a stored record of a type by its key.
 Resolver = Callable[[str, str], int]
 
@@ -41,7 +39,6 @@ class RecordType:
     apply_fields: Callable[[Any, Any], None]
     apply_references: Callable[[Session, Any, Any, Resolver], None]
     references: Callable[[Any], list[Reference]]
-    codes: Callable[[Any], list[CodeUse]]
     referrers: Callable[[Session, Any], list[Referrer]]
     normalize: Callable[[Any], Any] = field(default=lambda record: record)
     parent_of: Callable[[Any], str | None] | None = None  # for trees: the parent key
@@ -51,11 +48,21 @@ class RecordType:
         return self.singular
 
 
+MAX_ID = 2**31 - 1
+
+
+def as_id(ref: str) -> int | None:
+    """The integer id a ref names, if it is one (keys always hold a letter)."""
+    return int(ref) if ref.isascii() and ref.isdigit() else None
+
+
 def ref_condition(model: Any, ref: str) -> ColumnElement[bool]:
-    """`{ref}` in a path is an integer id or a key (keys always hold a letter)."""
-    if ref.isdigit():
-        return model.id == int(ref)  # type: ignore[no-any-return]
-    return model.key == ref  # type: ignore[no-any-return]
+    """`{ref}` in a path is an integer id or a key; an id beyond the column's range matches
+    nothing rather than overflowing it."""
+    number = as_id(ref)
+    if number is None:
+        return model.key == ref  # type: ignore[no-any-return]
+    return model.id == number if number <= MAX_ID else false()
 
 
 def get_by_ref(
@@ -74,7 +81,7 @@ def get_by_ref(
     )
     found = session.scalars(statement).first()
     if found is None:
-        kind = "id" if ref.isdigit() else "key"
+        kind = "id" if as_id(ref) is not None else "key"
         raise NotFound(f"No {record_type.singular} with {kind} {ref!r}.")
     return found
 
@@ -88,17 +95,15 @@ def ids_by_key(session: Session, model: Any, keys: Iterable[str]) -> dict[str, i
     wanted = sorted(set(keys))
     found: dict[str, int] = {}
     for chunk in chunks(wanted):
-        found.update(
-            session.execute(select(model.key, model.id).where(model.key.in_(chunk))).all()
-        )
+        found.update(session.execute(select(model.key, model.id).where(model.key.in_(chunk))).all())
     return found
 
 
 def ids_for_refs(session: Session, model: Any, refs: Iterable[str]) -> list[int]:
     """Ids of the records named by keys or ids; unknown ones are simply absent."""
     refs = list(refs)
-    numbers = [int(ref) for ref in refs if ref.isdigit()]
-    keys = [ref for ref in refs if not ref.isdigit()]
+    numbers = [number for ref in refs if (number := as_id(ref)) is not None and number <= MAX_ID]
+    keys = [ref for ref in refs if as_id(ref) is None]
     ids = list(ids_by_key(session, model, keys).values())
     if numbers:
         ids += session.scalars(select(model.id).where(model.id.in_(numbers))).all()

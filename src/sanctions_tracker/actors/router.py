@@ -67,7 +67,7 @@ def list_actors(
     """
     query = service.list_query(
         session,
-        country=check_codes(session, country, "country"),
+        country=check_codes(country, "country"),
         organization=check_refs(organization, "organization"),
         position=position,
         on=on,

@@ -8,6 +8,7 @@ from sanctions_tracker.fields import (
     Key,
     RecordBase,
     Ref,
+    ShortText,
     StrictModel,
     Text,
     WikidataId,
@@ -45,7 +46,7 @@ class PositionRecord(StrictModel):
         return end_date
 
 
-Aliases = Annotated[list[Text], AfterValidator(unique_items)]
+Aliases = Annotated[list[ShortText], AfterValidator(unique_items)]
 
 
 class ActorRecord(RecordBase):

@@ -19,7 +19,6 @@ from sanctions_tracker.models import (
 from sanctions_tracker.organizations.service import ref as organization_ref
 from sanctions_tracker.pagination import contains_text
 from sanctions_tracker.record_types import (
-    CodeUse,
     RecordType,
     Reference,
     Referrer,
@@ -122,10 +121,6 @@ def references(record: ActorRecord) -> list[Reference]:
     ]
 
 
-def codes(record: ActorRecord) -> list[CodeUse]:
-    return [("/country", record.country)] if record.country else []
-
-
 def referrers(session: Session, actor: Actor) -> list[Referrer]:
     engagements = session.execute(
         select(Engagement.key, Engagement.title)
@@ -146,7 +141,6 @@ RECORD_TYPE = RecordType(
     apply_fields=apply_fields,
     apply_references=apply_references,
     references=references,
-    codes=codes,
     referrers=referrers,
 )
 

@@ -1,7 +1,7 @@
 """The one write path: every create, update and import goes through `write_records`.
 
 A batch is checked whole before anything is written (shape, duplicate keys, references,
-country codes, cycles in trees), so a failure leaves the store untouched; then records are
+cycles in trees), so a failure leaves the store untouched; then records are
 written in two passes (fields, then references) so that order inside a bundle never matters.
 """
 
@@ -14,7 +14,6 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from sanctions_tracker.fields import RecordBase
-from sanctions_tracker.models import Country
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.problems import Conflict, FieldError, ValidationFailed, field_error
 from sanctions_tracker.record_types import RecordType, chunks, ids_by_key
@@ -57,8 +56,10 @@ def write_records(
     """Check the batch whole, then write it (unless `dry_run`). `assume_known` names keys that
     references may use although they are not stored (records of the same request that failed
     their own validation), so that one mistake is not reported twice."""
-    plans = _plan(session, batch)
-    _check(session, plans, assume_known or {})
+    plans, errors = _plan(session, batch)
+    errors += _check(session, plans, assume_known or {})
+    if errors:
+        raise ValidationFailed(errors)
     outcome = Outcome()
     changed: list[_Plan] = []
     for plan in plans:
@@ -78,7 +79,9 @@ def write_records(
     return outcome
 
 
-def _plan(session: Session, batch: Mapping[str, Sequence[Incoming]]) -> list[_Plan]:
+def _plan(
+    session: Session, batch: Mapping[str, Sequence[Incoming]]
+) -> tuple[list[_Plan], list[FieldError]]:
     plans: list[_Plan] = []
     errors: list[FieldError] = []
     for name, record_type in RECORD_TYPES.items():
@@ -106,15 +109,14 @@ def _plan(session: Session, batch: Mapping[str, Sequence[Incoming]]) -> list[_Pl
                 existing = item.target
             else:
                 if holder is not None and item.must_be_new:
+                    article = "An" if record_type.singular[0] in "aeiou" else "A"
                     raise Conflict(
-                        f"A {record_type.singular} with key {key!r} already exists; "
+                        f"{article} {record_type.singular} with key {key!r} already exists; "
                         f"PATCH /v1/{name.replace('_', '-')}/{key} changes it."
                     )
                 existing = holder
             plans.append(_Plan(record_type, item, record_type.normalize(item.record), existing))
-    if errors:
-        raise ValidationFailed(errors)
-    return plans
+    return plans, errors
 
 
 def _load_by_key(session: Session, record_type: RecordType, keys: Sequence[str]) -> dict[str, Any]:
@@ -126,7 +128,9 @@ def _load_by_key(session: Session, record_type: RecordType, keys: Sequence[str])
     return found
 
 
-def _check(session: Session, plans: list[_Plan], assume_known: Mapping[str, set[str]]) -> None:
+def _check(
+    session: Session, plans: list[_Plan], assume_known: Mapping[str, set[str]]
+) -> list[FieldError]:
     errors: list[FieldError] = []
     renamed = {
         (plan.record_type.name, plan.existing.key): plan.record.key
@@ -138,11 +142,9 @@ def _check(session: Session, plans: list[_Plan], assume_known: Mapping[str, set[
         batch_keys[plan.record_type.name].add(plan.record.key)
 
     wanted: dict[str, set[str]] = defaultdict(set)
-    codes: set[str] = set()
     for plan in plans:
         for _, target_type, key in plan.record_type.references(plan.record):
             wanted[target_type].add(key)
-        codes.update(code for _, code in plan.record_type.codes(plan.record))
     known = {
         name: (
             set(ids_by_key(session, RECORD_TYPES[name].model, keys))
@@ -152,7 +154,6 @@ def _check(session: Session, plans: list[_Plan], assume_known: Mapping[str, set[
         | assume_known.get(name, set())
         for name, keys in wanted.items()
     }
-    valid_codes = set(session.scalars(select(Country.code).where(Country.code.in_(sorted(codes)))))
 
     for plan in plans:
         for pointer, target_type, key in plan.record_type.references(plan.record):
@@ -164,17 +165,7 @@ def _check(session: Session, plans: list[_Plan], assume_known: Mapping[str, set[
                         f"unknown {singular} {key!r}: it is neither in this request nor stored",
                     )
                 )
-        for pointer, code in plan.record_type.codes(plan.record):
-            if code not in valid_codes:
-                errors.append(
-                    field_error(
-                        plan.item.pointer + pointer,
-                        f"unknown country code {code!r}: use ISO 3166-1 alpha-2, or EU",
-                    )
-                )
-    errors += _cycle_errors(session, plans, renamed)
-    if errors:
-        raise ValidationFailed(errors)
+    return errors + _cycle_errors(session, plans, renamed)
 
 
 def _cycle_errors(
@@ -195,7 +186,8 @@ def _cycle_errors(
         frontier = {p for p in parents.values() if p is not None and p not in parents}
         while frontier:
             fetched = _stored_parents(session, record_type, frontier)
-            for child, parent in fetched.items():
+            for child in frontier:  # keys neither stored nor in the batch end their chain
+                parent = fetched.get(child)
                 if child not in rename and child not in parents:
                     parents[child] = rename.get(parent, parent) if parent else None
             frontier = {p for p in parents.values() if p is not None and p not in parents} - set(

@@ -19,6 +19,7 @@ from sanctions_tracker.fields import (
     CountryCode,
     Key,
     Keys,
+    OptionalShortText,
     OptionalText,
     RecordBase,
     Ref,
@@ -56,7 +57,7 @@ EXAMPLE: dict[str, Any] = {
 class Location(StrictModel):
     """Where it took place; latitude and longitude are filled from the gazetteer when left out."""
 
-    city: OptionalText = Field(default=None, examples=["Rabat"])
+    city: OptionalShortText = Field(default=None, examples=["Rabat"])
     country: CountryCode | None = Field(default=None, examples=["MA"])
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None

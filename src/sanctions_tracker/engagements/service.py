@@ -33,7 +33,6 @@ from sanctions_tracker.models import (
 from sanctions_tracker.organizations import service as organizations
 from sanctions_tracker.pagination import contains_text, span_filter
 from sanctions_tracker.record_types import (
-    CodeUse,
     RecordType,
     Reference,
     Referrer,
@@ -248,13 +247,6 @@ def references(record: EngagementRecord) -> list[Reference]:
     return found
 
 
-def codes(record: EngagementRecord) -> list[CodeUse]:
-    found = [(f"/countries/{i}", code) for i, code in enumerate(record.countries)]
-    if record.location is not None and record.location.country is not None:
-        found.append(("/location/country", record.location.country))
-    return found
-
-
 def referrers(session: Session, engagement: Engagement) -> list[Referrer]:
     legs = session.execute(
         select(Engagement.key, Engagement.title)
@@ -274,7 +266,6 @@ RECORD_TYPE = RecordType(
     apply_fields=apply_fields,
     apply_references=apply_references,
     references=references,
-    codes=codes,
     referrers=referrers,
     normalize=normalize,
     parent_of=lambda record: record.parent,

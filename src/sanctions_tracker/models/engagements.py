@@ -51,7 +51,7 @@ class Engagement(Timestamped, Base):
     end_on: Mapped[date | None] = mapped_column(Date)
     date_precision: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), index=True)
-    location_city: Mapped[str | None] = mapped_column(String(200))
+    location_city: Mapped[str | None] = mapped_column(String(300))
     location_country: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), index=True)
     location_latitude: Mapped[float | None] = mapped_column(Float)
     location_longitude: Mapped[float | None] = mapped_column(Float)

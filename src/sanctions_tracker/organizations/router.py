@@ -52,7 +52,7 @@ def list_organizations(
     query = service.list_query(
         session,
         kind=kind,
-        country=check_codes(session, country, "country"),
+        country=check_codes(country, "country"),
         parent=check_refs(parent, "parent"),
         q=q,
     )

@@ -9,6 +9,7 @@ from sanctions_tracker.fields import (
     Key,
     RecordBase,
     Ref,
+    ShortText,
     StrictModel,
     Text,
     WikidataId,
@@ -25,7 +26,7 @@ EXAMPLE: dict[str, Any] = {
     "wikidata_id": None,
 }
 
-Aliases = Annotated[list[Text], AfterValidator(unique_items)]
+Aliases = Annotated[list[ShortText], AfterValidator(unique_items)]
 
 
 class OrganizationRecord(RecordBase):

@@ -19,7 +19,6 @@ from sanctions_tracker.models import (
 from sanctions_tracker.organizations.schemas import OrganizationRead, OrganizationRecord
 from sanctions_tracker.pagination import contains_text
 from sanctions_tracker.record_types import (
-    CodeUse,
     RecordType,
     Reference,
     Referrer,
@@ -90,10 +89,6 @@ def references(record: OrganizationRecord) -> list[Reference]:
     return [("/parent", "organizations", record.parent)] if record.parent else []
 
 
-def codes(record: OrganizationRecord) -> list[CodeUse]:
-    return [("/country", record.country)] if record.country else []
-
-
 def referrers(session: Session, organization: Organization) -> list[Referrer]:
     children = session.execute(
         select(Organization.key, Organization.name)
@@ -134,7 +129,6 @@ RECORD_TYPE = RecordType(
     apply_fields=apply_fields,
     apply_references=apply_references,
     references=references,
-    codes=codes,
     referrers=referrers,
     parent_of=lambda record: record.parent,
 )

@@ -67,8 +67,8 @@ def list_sanctions_rounds(
     a repeated filter with OR."""
     query = service.list_query(
         session,
-        imposed_by=check_codes(session, imposed_by, "imposed_by"),
-        target=check_codes(session, target, "target"),
+        imposed_by=check_codes(imposed_by, "imposed_by"),
+        target=check_codes(target, "target"),
         measure=measure,
         sector=check_refs(sector, "sector"),
         status=status,

@@ -20,7 +20,7 @@ from sanctions_tracker.models import (
     SanctionsRoundTarget,
 )
 from sanctions_tracker.pagination import contains_text, span_filter
-from sanctions_tracker.record_types import CodeUse, RecordType, Reference, Referrer, Resolver
+from sanctions_tracker.record_types import RecordType, Reference, Referrer, Resolver
 from sanctions_tracker.sanctions_rounds.schemas import SanctionsRoundRead, SanctionsRoundRecord
 from sanctions_tracker.sectors import service as sectors
 from sanctions_tracker.sources import service as sources
@@ -134,12 +134,6 @@ def references(record: SanctionsRoundRecord) -> list[Reference]:
     ]
 
 
-def codes(record: SanctionsRoundRecord) -> list[CodeUse]:
-    return [(f"/imposed_by/{index}", code) for index, code in enumerate(record.imposed_by)] + [
-        (f"/targets/{index}", code) for index, code in enumerate(record.targets)
-    ]
-
-
 def referrers(session: Session, sanctions_round: SanctionsRound) -> list[Referrer]:
     engagements = session.execute(
         select(Engagement.key, Engagement.title)
@@ -160,7 +154,6 @@ RECORD_TYPE = RecordType(
     apply_fields=apply_fields,
     apply_references=apply_references,
     references=references,
-    codes=codes,
     referrers=referrers,
 )
 

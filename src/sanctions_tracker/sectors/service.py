@@ -17,7 +17,6 @@ from sanctions_tracker.models import (
 )
 from sanctions_tracker.pagination import contains_text
 from sanctions_tracker.record_types import (
-    CodeUse,
     RecordType,
     Reference,
     Referrer,
@@ -93,10 +92,6 @@ def references(record: SectorRecord) -> list[Reference]:
     return [("/parent", "sectors", record.parent)] if record.parent else []
 
 
-def codes(record: SectorRecord) -> list[CodeUse]:
-    return []
-
-
 def referrers(session: Session, sector: Sector) -> list[Referrer]:
     children = session.execute(
         select(Sector.key, Sector.name).where(Sector.parent_id == sector.id).order_by(Sector.key)
@@ -130,7 +125,6 @@ RECORD_TYPE = RecordType(
     apply_fields=apply_fields,
     apply_references=apply_references,
     references=references,
-    codes=codes,
     referrers=referrers,
     parent_of=lambda record: record.parent,
 )

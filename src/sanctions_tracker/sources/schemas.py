@@ -4,7 +4,15 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from sanctions_tracker.enums import SourceKind
-from sanctions_tracker.fields import Key, OptionalText, RecordBase, StrictModel, Text, unique_items
+from sanctions_tracker.fields import (
+    Key,
+    OptionalShortText,
+    OptionalText,
+    RecordBase,
+    StrictModel,
+    Text,
+    unique_items,
+)
 
 EXAMPLE: dict[str, Any] = {
     "key": "reuters-2022-04-01-blinken-truss",
@@ -25,7 +33,7 @@ class SourceRecord(RecordBase):
     key: Key
     kind: SourceKind = SourceKind.other
     title: Text
-    publisher: OptionalText = None
+    publisher: OptionalShortText = None
     url: OptionalText = None
     published_on: date
     authors: Annotated[list[Text], AfterValidator(unique_items)] = []
@@ -39,7 +47,7 @@ class SourcePatch(StrictModel):
     key: Key | None = None
     kind: SourceKind | None = None
     title: Text | None = None
-    publisher: OptionalText = None
+    publisher: OptionalShortText = None
     url: OptionalText = None
     published_on: date | None = None
     authors: Annotated[list[Text], AfterValidator(unique_items)] | None = None

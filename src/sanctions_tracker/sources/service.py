@@ -17,7 +17,7 @@ from sanctions_tracker.models import (
     Source,
 )
 from sanctions_tracker.pagination import contains_text, span_filter
-from sanctions_tracker.record_types import CodeUse, RecordType, Reference, Referrer, Resolver
+from sanctions_tracker.record_types import RecordType, Reference, Referrer, Resolver
 from sanctions_tracker.sources.schemas import SourceRead, SourceRecord
 
 SORTS = {
@@ -81,10 +81,6 @@ def references(record: SourceRecord) -> list[Reference]:
     return []
 
 
-def codes(record: SourceRecord) -> list[CodeUse]:
-    return []
-
-
 def referrers(session: Session, source: Source) -> list[Referrer]:
     rounds = session.execute(
         select(SanctionsRound.key, SanctionsRound.title)
@@ -113,7 +109,6 @@ RECORD_TYPE = RecordType(
     apply_fields=apply_fields,
     apply_references=apply_references,
     references=references,
-    codes=codes,
     referrers=referrers,
 )
 
