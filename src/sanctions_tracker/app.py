@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,7 +17,13 @@ from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.router import router as engagements_router
 from sanctions_tracker.organizations.router import router as organizations_router
-from sanctions_tracker.problems import PROBLEM_TYPES, NotFound, Problem, install_problem_handlers
+from sanctions_tracker.problems import (
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPES,
+    NotFound,
+    Problem,
+    install_problem_handlers,
+)
 from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds_router
 from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
@@ -58,6 +65,7 @@ def create_app() -> FastAPI:
         openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
+        separate_input_output_schemas=False,
     )
     install_problem_handlers(app)
     static = files("sanctions_tracker") / "static"
@@ -66,7 +74,33 @@ def create_app() -> FastAPI:
         app.include_router(router)
     _add_docs(app)
     _add_operations(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with every 4xx answer described as the problem+json it really is."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+            separate_input_output_schemas=False,
+        )
+        problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                for status, answer in operation.get("responses", {}).items():
+                    if status.startswith("4"):
+                        answer["content"] = {PROBLEM_MEDIA_TYPE: problem}
+                        if status == "422":
+                            answer["description"] = "Validation failed"
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schema["components"]["schemas"].pop(unused, None)
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 ROUTERS = [
