@@ -20,9 +20,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /build
-# README.md* matches nothing while the project has no README; pyproject.toml names it, so it is
-# copied once it exists (setuptools only warns when it is missing).
-COPY pyproject.toml constraints.txt README.md* ./
+COPY pyproject.toml constraints.txt README.md ./
 COPY src/ src/
 # A regular (non-editable) install of the runtime dependencies only, pinned by constraints.txt.
 RUN pip install -c constraints.txt . \
