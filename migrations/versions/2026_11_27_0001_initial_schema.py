@@ -49,6 +49,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sanctions_rounds")),
         sa.UniqueConstraint("key", name=op.f("uq_sanctions_rounds_key")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         "ix_sanctions_rounds_announced_on_id",
@@ -74,6 +75,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sectors")),
         sa.UniqueConstraint("key", name=op.f("uq_sectors_key")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_sectors_name_id", "sectors", ["name", "id"], unique=False)
     op.create_index(op.f("ix_sectors_parent_id"), "sectors", ["parent_id"], unique=False)
@@ -96,6 +98,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sources")),
         sa.UniqueConstraint("key", name=op.f("uq_sources_key")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_sources_published_on_id", "sources", ["published_on", "id"], unique=False)
 
@@ -113,6 +116,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_actors")),
         sa.UniqueConstraint("key", name=op.f("uq_actors_key")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_actors_country"), "actors", ["country"], unique=False)
     op.create_index("ix_actors_name_id", "actors", ["name", "id"], unique=False)
@@ -173,6 +177,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_engagements")),
         sa.UniqueConstraint("key", name=op.f("uq_engagements_key")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         "ix_engagements_kind_start_on", "engagements", ["kind", "start_on"], unique=False
@@ -210,6 +215,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
         sa.UniqueConstraint("key", name=op.f("uq_organizations_key")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_organizations_country"), "organizations", ["country"], unique=False)
     op.create_index("ix_organizations_name_id", "organizations", ["name", "id"], unique=False)

@@ -373,3 +373,14 @@ def test_equal_dates_are_ordered_by_id(client: TestClient, session: Session) -> 
 
     assert keys(client, "sort=start_date") == created
     assert keys(client, "") == created[::-1]
+
+
+def test_ids_are_never_reused_after_a_delete(client: TestClient, session: Session) -> None:
+    body = {"key": "first", "title": "First", "start_date": "2022-04-01"}
+    first = client.post("/v1/engagements", json=body).json()["id"]
+    client.delete("/v1/engagements/first")
+
+    second = client.post("/v1/engagements", json=body | {"key": "second"}).json()["id"]
+
+    assert second > first
+    assert client.get(f"/v1/engagements/{first}").status_code == 404

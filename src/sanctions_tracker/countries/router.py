@@ -6,7 +6,7 @@ from sanctions_tracker.countries import service
 from sanctions_tracker.countries.schemas import CountryRead
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.models import Country
-from sanctions_tracker.pagination import MAX_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
 from sanctions_tracker.params import Cursor, Limit, Text, sort_description
 from sanctions_tracker.problems import problem_responses
 
@@ -28,11 +28,11 @@ def list_countries(
         Query(description="Text in the name or official name, or an exact alpha-2/alpha-3 code"),
     ] = None,
     sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
-    limit: Limit = MAX_LIMIT,
+    limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[CountryRead]:
     """The codes every record uses: ISO 3166-1 alpha-2, plus `EU` for the European Union.
-    The United Kingdom is `GB`. One page holds them all by default."""
+    The United Kingdom is `GB`. `limit=500` fetches them all in one page."""
     page = paginate(
         session,
         service.list_query(q),

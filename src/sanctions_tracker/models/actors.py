@@ -11,7 +11,10 @@ class Actor(Timestamped, Base):
     """A person who engages or speaks, with the positions held over time."""
 
     __tablename__ = "actors"
-    __table_args__ = (Index("ix_actors_name_id", "name", "id"),)
+    __table_args__ = (
+        Index("ix_actors_name_id", "name", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused, so old links stay true
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = key_column()

@@ -40,6 +40,7 @@ class Engagement(Timestamped, Base):
         ),
         Index("ix_engagements_start_on_id", "start_on", "id"),
         Index("ix_engagements_kind_start_on", "kind", "start_on"),
+        {"sqlite_autoincrement": True},  # ids are never reused, so old links stay true
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ class Organization(Timestamped, Base):
     __table_args__ = (
         enum_check("kind", OrganizationKind),
         Index("ix_organizations_name_id", "name", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused, so old links stay true
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

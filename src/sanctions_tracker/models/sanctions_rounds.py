@@ -25,6 +25,7 @@ class SanctionsRound(Timestamped, Base):
         enum_check("status", RoundStatus),
         CheckConstraint("designations IS NULL OR designations >= 0", name="designations_positive"),
         Index("ix_sanctions_rounds_announced_on_id", "announced_on", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused, so old links stay true
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

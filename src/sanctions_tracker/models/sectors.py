@@ -8,7 +8,10 @@ class Sector(Timestamped, Base):
     """A node of the sector tree; filters on a sector include its descendants."""
 
     __tablename__ = "sectors"
-    __table_args__ = (Index("ix_sectors_name_id", "name", "id"),)
+    __table_args__ = (
+        Index("ix_sectors_name_id", "name", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused, so old links stay true
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = key_column()

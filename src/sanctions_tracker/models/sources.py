@@ -12,6 +12,7 @@ class Source(Timestamped, Base):
     __table_args__ = (
         enum_check("kind", SourceKind),
         Index("ix_sources_published_on_id", "published_on", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused, so old links stay true
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
