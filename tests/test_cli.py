@@ -1,0 +1,92 @@
+"""The `sanctions-tracker` command, run as a user runs it."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import blank_database
+
+COMMAND = [sys.executable, "-m", "sanctions_tracker.cli"]
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    databases = blank_database(backend, str(tmp_path_factory.mktemp("cli")))
+    yield next(databases)
+    next(databases, None)
+
+
+def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"SANCTIONS_TRACKER_DATABASE_URL": database_url}
+    return subprocess.run(
+        [*COMMAND, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["serve"], ["db", "upgrade"], ["db", "downgrade"], ["seed"], ["import"], ["export"]],
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    result = subprocess.run(
+        [*COMMAND, *command, "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: sanctions-tracker")
+
+
+def test_upgrade_seed_export_import(database_url: str, tmp_path: Path) -> None:
+    assert run(database_url, "db", "upgrade").returncode == 0
+
+    first = run(database_url, "seed")
+    second = run(database_url, "seed")
+    exported = run(database_url, "export", str(tmp_path / "store.json"))
+    dry = run(database_url, "import", "--dry-run", str(tmp_path / "store.json"))
+
+    assert first.stdout.splitlines()[0].startswith("created: sources ")
+    assert second.stdout.splitlines()[:2] == ["created: nothing", "updated: nothing"]
+    assert exported.returncode == 0
+    bundle = json.loads((tmp_path / "store.json").read_text("utf-8"))
+    assert bundle["format"] == "sanctions-tracker-bundle/1"
+    assert len(bundle["engagements"]) > 0
+    assert dry.stdout.splitlines()[0] == "dry run: created: nothing"
+
+
+def test_a_bad_bundle_file_fails_with_every_pointer(database_url: str, tmp_path: Path) -> None:
+    run(database_url, "db", "upgrade")
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "sanctions-tracker-bundle/1",
+                "engagements": [
+                    {
+                        "key": "call",
+                        "title": "Call",
+                        "start_date": "2022-04-01",
+                        "participants": [{"actor": "nobody", "role": "principal"}],
+                        "countries": ["UK"],
+                    }
+                ],
+            }
+        )
+    )
+
+    result = run(database_url, "import", str(bad))
+
+    assert result.returncode == 1
+    assert "/engagements/0/countries/0: 'UK' is not an ISO 3166-1 code; use 'GB'" in result.stderr
+    assert json.loads(run(database_url, "export").stdout)["engagements"] == []
+
+
+def test_an_unreadable_file_is_exit_2(database_url: str, tmp_path: Path) -> None:
+    result = run(database_url, "import", str(tmp_path / "missing.json"))
+
+    assert result.returncode == 2
+    assert "cannot read" in result.stderr
