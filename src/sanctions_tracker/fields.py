@@ -47,11 +47,26 @@ def check_code(value: str) -> str:
 
 
 def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
+    """Trims white space, and refuses what no database stores as text (NUL, lone surrogates)."""
+    if not isinstance(value, str):
+        return value
+    check_storable(value)
+    return value.strip()
+
+
+def check_storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain the NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("text is not valid Unicode (a lone surrogate)") from error
+    return value
 
 
 Key = Annotated[
     str,
+    AfterValidator(check_storable),
     Field(min_length=1, max_length=128, examples=["antony-blinken"]),
     AfterValidator(check_key),
 ]

@@ -5,7 +5,7 @@ import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request, Response
@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from sanctions_tracker.fields import check_storable
 from sanctions_tracker.problems import BadRequest, ValidationFailed, field_error
 from sanctions_tracker.record_types import MAX_ID
 
@@ -93,7 +94,7 @@ def _decode(column: Any, value: Any) -> Any:
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("timestamp without time zone")
-        return parsed
+        return parsed.astimezone(UTC)
     if python_type is date:
         return date.fromisoformat(value)
     if python_type is int:
@@ -102,7 +103,7 @@ def _decode(column: Any, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ValueError("not a string")
-    return value
+    return check_storable(value)
 
 
 def encode_cursor(sort: Sort, value: Any, row_id: Any) -> str:
@@ -122,7 +123,7 @@ def decode_cursor(cursor: str, sort: Sort, column: Any, tiebreak: Any) -> tuple[
                 "keep the same sort while paging."
             )
         return _decode(column, payload["v"]), _decode(tiebreak, payload["i"])
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, KeyError, OverflowError, binascii.Error, UnicodeError) as error:
         raise BadRequest(
             "The cursor is malformed: pass `next_cursor` from a previous page unchanged."
         ) from error

@@ -4,9 +4,10 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Query
+from pydantic import AfterValidator
 
 from sanctions_tracker.countries.codes import COUNTRY_CODES
-from sanctions_tracker.fields import CODE_HINTS, KEY_PATTERN
+from sanctions_tracker.fields import CODE_HINTS, KEY_PATTERN, check_storable
 from sanctions_tracker.pagination import MAX_LIMIT
 from sanctions_tracker.problems import FieldError, ValidationFailed, field_error
 
@@ -23,9 +24,19 @@ Refs = Annotated[
     list[str] | None,
     Query(description="Key or id; repeat for any of several"),
 ]
+
+
+def _storable(value: str | None) -> str | None:
+    return value if value is None else check_storable(value)
+
+
+Storable = AfterValidator(_storable)
+"""For free-text query parameters: refuses NUL and lone surrogates with a 422."""
+
 Text = Annotated[
     str | None,
     Query(min_length=1, max_length=200, description="Case-insensitive text to look for"),
+    Storable,
 ]
 
 

@@ -14,6 +14,7 @@ from sanctions_tracker.params import (
     Cursor,
     Limit,
     Refs,
+    Storable,
     Text,
     check_codes,
     check_refs,
@@ -46,6 +47,7 @@ def list_actors(
             description="Held a position with exactly this title (case-insensitive), "
             "e.g. `Foreign Secretary`",
         ),
+        Storable,
     ] = None,
     on: Annotated[
         date | None,
@@ -134,6 +136,7 @@ def patch_actor(ref: str, changes: ActorPatch, session: SessionDep) -> ActorRead
     "/{ref}",
     summary="Delete an actor",
     status_code=204,
+    response_class=Response,
     responses=problem_responses(404, 409),
 )
 def delete_actor(ref: str, session: SessionDep) -> None:

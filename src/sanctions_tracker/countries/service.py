@@ -19,7 +19,7 @@ def to_read(country: Country) -> CountryRead:
 
 
 def get(session: Session, code: str) -> Country:
-    country = session.get(Country, code.upper())
+    country = session.get(Country, code.upper()) if code.isascii() and code.isalpha() else None
     if country is None:
         raise NotFound(f"No country with code {code!r}: use ISO 3166-1 alpha-2, or EU.")
     return country

@@ -153,6 +153,7 @@ def patch_engagement(ref: str, changes: EngagementPatch, session: SessionDep) ->
     "/{ref}",
     summary="Delete an engagement",
     status_code=204,
+    response_class=Response,
     responses=problem_responses(404, 409),
 )
 def delete_engagement(ref: str, session: SessionDep) -> None:

@@ -62,15 +62,10 @@ class Location(StrictModel):
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
 
-    @field_validator("longitude")
-    @classmethod
-    def _both_coordinates(cls, longitude: float | None, info: ValidationInfo) -> float | None:
-        if (info.data.get("latitude") is None) != (longitude is None):
-            raise ValueError("give both latitude and longitude, or neither")
-        return longitude
-
     @model_validator(mode="after")
     def _somewhere(self) -> Self:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
         if self.city is None and self.country is None and self.latitude is None:
             raise ValueError("a location needs a city, a country or coordinates; use null for none")
         return self

@@ -178,11 +178,11 @@ def apply_fields(engagement: Engagement, record: EngagementRecord) -> None:
     engagement.end_on = record.end_date
     engagement.date_precision = record.date_precision.value
     engagement.status = record.status.value
-    location = record.location or Location(city=None, country=None, latitude=0, longitude=0)
-    engagement.location_city = location.city
-    engagement.location_country = location.country
-    engagement.location_latitude = location.latitude if record.location else None
-    engagement.location_longitude = location.longitude if record.location else None
+    location = record.location
+    engagement.location_city = location.city if location else None
+    engagement.location_country = location.country if location else None
+    engagement.location_latitude = location.latitude if location else None
+    engagement.location_longitude = location.longitude if location else None
     engagement.countries = [
         EngagementCountry(ordinal=index, country=code)
         for index, code in enumerate(record.countries)

@@ -119,6 +119,7 @@ def patch_organization(
     "/{ref}",
     summary="Delete an organization",
     status_code=204,
+    response_class=Response,
     responses=problem_responses(404, 409),
 )
 def delete_organization(ref: str, session: SessionDep) -> None:

@@ -139,6 +139,7 @@ def patch_sanctions_round(
     "/{ref}",
     summary="Delete a sanctions round",
     status_code=204,
+    response_class=Response,
     responses=problem_responses(404, 409),
 )
 def delete_sanctions_round(ref: str, session: SessionDep) -> None:

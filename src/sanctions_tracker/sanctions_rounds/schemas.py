@@ -52,7 +52,7 @@ class SanctionsRoundRecord(RecordBase):
     measures: Measures = []
     sectors: Keys = []
     legal_basis: OptionalText = None
-    designations: Annotated[int, Field(ge=0)] | None = None
+    designations: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
     summary: OptionalText = None
     sources: Citations = []
 
@@ -70,7 +70,7 @@ class SanctionsRoundPatch(StrictModel):
     measures: Measures | None = None
     sectors: Keys | None = None
     legal_basis: OptionalText = None
-    designations: Annotated[int, Field(ge=0)] | None = None
+    designations: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
     summary: OptionalText = None
     sources: Citations | None = None
 

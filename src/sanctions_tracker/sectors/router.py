@@ -101,6 +101,7 @@ def patch_sector(ref: str, changes: SectorPatch, session: SessionDep) -> SectorR
     "/{ref}",
     summary="Delete a sector",
     status_code=204,
+    response_class=Response,
     responses=problem_responses(404, 409),
 )
 def delete_sector(ref: str, session: SessionDep) -> None:

@@ -8,7 +8,7 @@ from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import SourceKind
 from sanctions_tracker.models import Source
 from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
-from sanctions_tracker.params import Cursor, Limit, Text, sort_description
+from sanctions_tracker.params import Cursor, Limit, Storable, Text, sort_description
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 from sanctions_tracker.sources import service
@@ -29,7 +29,9 @@ def list_sources(
     response: Response,
     session: SessionDep,
     kind: Annotated[list[SourceKind] | None, Query(description="Any of these kinds")] = None,
-    publisher: Annotated[str | None, Query(description="Text contained in the publisher")] = None,
+    publisher: Annotated[
+        str | None, Query(description="Text contained in the publisher"), Storable
+    ] = None,
     date_from: Annotated[
         date | None, Query(alias="from", description="Published on or after (inclusive)")
     ] = None,
@@ -105,6 +107,7 @@ def patch_source(ref: str, changes: SourcePatch, session: SessionDep) -> SourceR
     "/{ref}",
     summary="Delete a source",
     status_code=204,
+    response_class=Response,
     responses=problem_responses(404, 409),
 )
 def delete_source(ref: str, session: SessionDep) -> None:
