@@ -57,6 +57,55 @@ TAGS = [
 ]
 
 
+PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
+    "400": {
+        "type": "/problems/bad-request",
+        "title": "Bad request",
+        "status": 400,
+        "detail": "The cursor is malformed: pass `next_cursor` from a previous page unchanged.",
+    },
+    "404": {
+        "type": "/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "No engagement with key '2022-04-01-blinken-truss-cal'.",
+    },
+    "409": {
+        "type": "/problems/conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "Actor 'liz-truss' is still referred to by engagements "
+        "'2022-04-01-blinken-truss-call'; change or delete those first.",
+        "referenced_by": [
+            {
+                "type": "engagements",
+                "key": "2022-04-01-blinken-truss-call",
+                "name": "Blinken and Truss discuss further actions against Russia",
+            }
+        ],
+        "referenced_by_total": 1,
+    },
+    "422": {
+        "type": "/problems/validation-error",
+        "title": "Validation failed",
+        "status": 422,
+        "detail": "2 fields are invalid; see `errors`.",
+        "errors": [
+            {
+                "pointer": "/participants/0/actor",
+                "location": "body",
+                "message": "unknown actor 'antony-blinkn': neither in this request nor stored",
+            },
+            {
+                "pointer": "/countries/1",
+                "location": "body",
+                "message": "'UK' is not an ISO 3166-1 code; use 'GB'",
+            },
+        ],
+    },
+}
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
         title="Sanctions Diplomacy Tracker",
@@ -89,14 +138,21 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             tags=app.openapi_tags,
             separate_input_output_schemas=False,
         )
-        problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
-        for path_item in schema["paths"].values():
+        for path, path_item in schema["paths"].items():
             for operation in path_item.values():
                 for status, answer in operation.get("responses", {}).items():
                     if status.startswith("4"):
-                        answer["content"] = {PROBLEM_MEDIA_TYPE: problem}
+                        answer["content"] = {
+                            PROBLEM_MEDIA_TYPE: {
+                                "schema": {"$ref": "#/components/schemas/Problem"},
+                                "example": PROBLEM_EXAMPLES.get(status, {}) | {"instance": path},
+                            }
+                        }
                         if status == "422":
                             answer["description"] = "Validation failed"
+                body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+                if body and "$ref" in body["schema"] and len(body["schema"]) > 1:
+                    body["schema"] = {"$ref": body["schema"]["$ref"]}
         for unused in ("HTTPValidationError", "ValidationError"):
             schema["components"]["schemas"].pop(unused, None)
         app.openapi_schema = schema

@@ -43,10 +43,10 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(examples=["/problems/not-found"])
-    title: str = Field(examples=["Not found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["No engagement with key '2022-04-01-blinken-truss-call'."])
+    type: str = Field(description="A URI reference; GET it for an explanation")
+    title: str
+    status: int
+    detail: str
     instance: str | None = None
     errors: list[FieldError] | None = None
 
