@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import AfterValidator
 
 from sanctions_tracker.countries.codes import COUNTRY_CODES
@@ -78,3 +78,12 @@ def check_refs(values: list[str] | None, parameter: str) -> list[str] | None:
     if errors:
         raise ValidationFailed(errors)
     return values
+
+
+RefPath = Annotated[
+    str,
+    Path(
+        description="The record's key (e.g. `liz-truss`) or its integer id",
+        examples=["2022-04-01-blinken-truss-call"],
+    ),
+]

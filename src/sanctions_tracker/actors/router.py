@@ -13,6 +13,7 @@ from sanctions_tracker.params import (
     Codes,
     Cursor,
     Limit,
+    RefPath,
     Refs,
     Storable,
     Text,
@@ -115,7 +116,7 @@ def create_actor(
     response_model=ActorRead,
     responses=problem_responses(404),
 )
-def get_actor(ref: str, session: SessionDep) -> ActorRead:
+def get_actor(ref: RefPath, session: SessionDep) -> ActorRead:
     """`ref` is the actor's key or its integer id."""
     return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
 
@@ -126,7 +127,7 @@ def get_actor(ref: str, session: SessionDep) -> ActorRead:
     response_model=ActorRead,
     responses=problem_responses(404, 409, 422),
 )
-def patch_actor(ref: str, changes: ActorPatch, session: SessionDep) -> ActorRead:
+def patch_actor(ref: RefPath, changes: ActorPatch, session: SessionDep) -> ActorRead:
     """Only the fields sent change; `positions` or `aliases` sent replace the stored list whole."""
     record = crud.patch(session, RECORD_TYPE, ref, changes)
     return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
@@ -139,6 +140,6 @@ def patch_actor(ref: str, changes: ActorPatch, session: SessionDep) -> ActorRead
     response_class=Response,
     responses=problem_responses(404, 409),
 )
-def delete_actor(ref: str, session: SessionDep) -> None:
+def delete_actor(ref: RefPath, session: SessionDep) -> None:
     """Refused with 409, naming them, while engagements list the actor as a participant."""
     crud.remove(session, RECORD_TYPE, ref)

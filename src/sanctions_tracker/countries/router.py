@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from sanctions_tracker.countries import service
 from sanctions_tracker.countries.schemas import CountryRead
@@ -56,6 +56,9 @@ def list_countries(
     response_model=CountryRead,
     responses=problem_responses(404),
 )
-def get_country(code: str, session: SessionDep) -> CountryRead:
+def get_country(
+    code: Annotated[str, Path(description="ISO 3166-1 alpha-2 or EU", examples=["GB"])],
+    session: SessionDep,
+) -> CountryRead:
     """`code` is ISO 3166-1 alpha-2 (case-insensitive) or EU."""
     return service.to_read(service.get(session, code))

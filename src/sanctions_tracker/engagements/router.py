@@ -19,6 +19,7 @@ from sanctions_tracker.params import (
     Codes,
     Cursor,
     Limit,
+    RefPath,
     Refs,
     Text,
     check_codes,
@@ -131,7 +132,7 @@ def create_engagement(
     response_model=EngagementRead,
     responses=problem_responses(404),
 )
-def get_engagement(ref: str, session: SessionDep) -> EngagementRead:
+def get_engagement(ref: RefPath, session: SessionDep) -> EngagementRead:
     """`ref` is the engagement's key or its integer id. A trip lists its `legs`."""
     return service.to_read(get_by_ref(session, RECORD_TYPE, ref, service.read_options()))
 
@@ -142,7 +143,7 @@ def get_engagement(ref: str, session: SessionDep) -> EngagementRead:
     response_model=EngagementRead,
     responses=problem_responses(404, 409, 422),
 )
-def patch_engagement(ref: str, changes: EngagementPatch, session: SessionDep) -> EngagementRead:
+def patch_engagement(ref: RefPath, changes: EngagementPatch, session: SessionDep) -> EngagementRead:
     """Only the fields sent change; a list sent replaces the stored list whole. A parent that
     would make the engagement its own ancestor is a 422."""
     record = crud.patch(session, RECORD_TYPE, ref, changes)
@@ -156,6 +157,6 @@ def patch_engagement(ref: str, changes: EngagementPatch, session: SessionDep) ->
     response_class=Response,
     responses=problem_responses(404, 409),
 )
-def delete_engagement(ref: str, session: SessionDep) -> None:
+def delete_engagement(ref: RefPath, session: SessionDep) -> None:
     """A trip whose legs still name it as parent is not deleted: 409 names the legs."""
     crud.remove(session, RECORD_TYPE, ref)

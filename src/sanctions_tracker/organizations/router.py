@@ -17,6 +17,7 @@ from sanctions_tracker.params import (
     Codes,
     Cursor,
     Limit,
+    RefPath,
     Refs,
     Text,
     check_codes,
@@ -96,7 +97,7 @@ def create_organization(
     response_model=OrganizationRead,
     responses=problem_responses(404),
 )
-def get_organization(ref: str, session: SessionDep) -> OrganizationRead:
+def get_organization(ref: RefPath, session: SessionDep) -> OrganizationRead:
     """`ref` is the organization's key or its integer id."""
     return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
 
@@ -108,7 +109,7 @@ def get_organization(ref: str, session: SessionDep) -> OrganizationRead:
     responses=problem_responses(404, 409, 422),
 )
 def patch_organization(
-    ref: str, changes: OrganizationPatch, session: SessionDep
+    ref: RefPath, changes: OrganizationPatch, session: SessionDep
 ) -> OrganizationRead:
     """Only the fields sent change; a list sent replaces the stored list whole."""
     record = crud.patch(session, RECORD_TYPE, ref, changes)
@@ -122,7 +123,7 @@ def patch_organization(
     response_class=Response,
     responses=problem_responses(404, 409),
 )
-def delete_organization(ref: str, session: SessionDep) -> None:
+def delete_organization(ref: RefPath, session: SessionDep) -> None:
     """Refused with 409, naming them, while child organizations, positions or engagements
     refer to it."""
     crud.remove(session, RECORD_TYPE, ref)

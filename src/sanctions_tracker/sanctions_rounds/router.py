@@ -12,6 +12,7 @@ from sanctions_tracker.params import (
     Codes,
     Cursor,
     Limit,
+    RefPath,
     Refs,
     Text,
     check_codes,
@@ -116,7 +117,7 @@ def create_sanctions_round(
     response_model=SanctionsRoundRead,
     responses=problem_responses(404),
 )
-def get_sanctions_round(ref: str, session: SessionDep) -> SanctionsRoundRead:
+def get_sanctions_round(ref: RefPath, session: SessionDep) -> SanctionsRoundRead:
     """`ref` is the round's key or its integer id."""
     return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
 
@@ -128,7 +129,7 @@ def get_sanctions_round(ref: str, session: SessionDep) -> SanctionsRoundRead:
     responses=problem_responses(404, 409, 422),
 )
 def patch_sanctions_round(
-    ref: str, changes: SanctionsRoundPatch, session: SessionDep
+    ref: RefPath, changes: SanctionsRoundPatch, session: SessionDep
 ) -> SanctionsRoundRead:
     """Only the fields sent change; a list sent replaces the stored list whole."""
     record = crud.patch(session, RECORD_TYPE, ref, changes)
@@ -142,6 +143,6 @@ def patch_sanctions_round(
     response_class=Response,
     responses=problem_responses(404, 409),
 )
-def delete_sanctions_round(ref: str, session: SessionDep) -> None:
+def delete_sanctions_round(ref: RefPath, session: SessionDep) -> None:
     """Refused with 409, naming them, while engagements refer to the round."""
     crud.remove(session, RECORD_TYPE, ref)

@@ -6,7 +6,15 @@ from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.models import Sector
 from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
-from sanctions_tracker.params import Cursor, Limit, Refs, Text, check_refs, sort_description
+from sanctions_tracker.params import (
+    Cursor,
+    Limit,
+    RefPath,
+    Refs,
+    Text,
+    check_refs,
+    sort_description,
+)
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 from sanctions_tracker.sectors import service
@@ -79,7 +87,7 @@ def create_sector(
     response_model=SectorRead,
     responses=problem_responses(404),
 )
-def get_sector(ref: str, session: SessionDep) -> SectorRead:
+def get_sector(ref: RefPath, session: SessionDep) -> SectorRead:
     """`ref` is the sector's key or its integer id."""
     return _read(session, get_by_ref(session, RECORD_TYPE, ref))
 
@@ -90,7 +98,7 @@ def get_sector(ref: str, session: SessionDep) -> SectorRead:
     response_model=SectorRead,
     responses=problem_responses(404, 409, 422),
 )
-def patch_sector(ref: str, changes: SectorPatch, session: SessionDep) -> SectorRead:
+def patch_sector(ref: RefPath, changes: SectorPatch, session: SessionDep) -> SectorRead:
     """Only the fields sent change. A parent that would make the sector its own ancestor is
     a 422."""
     record = crud.patch(session, RECORD_TYPE, ref, changes)
@@ -104,6 +112,6 @@ def patch_sector(ref: str, changes: SectorPatch, session: SessionDep) -> SectorR
     response_class=Response,
     responses=problem_responses(404, 409),
 )
-def delete_sector(ref: str, session: SessionDep) -> None:
+def delete_sector(ref: RefPath, session: SessionDep) -> None:
     """Refused with 409, naming them, while child sectors, rounds or engagements refer to it."""
     crud.remove(session, RECORD_TYPE, ref)

@@ -8,7 +8,7 @@ from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import SourceKind
 from sanctions_tracker.models import Source
 from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
-from sanctions_tracker.params import Cursor, Limit, Storable, Text, sort_description
+from sanctions_tracker.params import Cursor, Limit, RefPath, Storable, Text, sort_description
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 from sanctions_tracker.sources import service
@@ -86,7 +86,7 @@ def create_source(
     response_model=SourceRead,
     responses=problem_responses(404),
 )
-def get_source(ref: str, session: SessionDep) -> SourceRead:
+def get_source(ref: RefPath, session: SessionDep) -> SourceRead:
     """`ref` is the source's key or its integer id."""
     return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
 
@@ -97,7 +97,7 @@ def get_source(ref: str, session: SessionDep) -> SourceRead:
     response_model=SourceRead,
     responses=problem_responses(404, 409, 422),
 )
-def patch_source(ref: str, changes: SourcePatch, session: SessionDep) -> SourceRead:
+def patch_source(ref: RefPath, changes: SourcePatch, session: SessionDep) -> SourceRead:
     """Only the fields sent change; a list sent replaces the stored list whole."""
     record = crud.patch(session, RECORD_TYPE, ref, changes)
     return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
@@ -110,6 +110,6 @@ def patch_source(ref: str, changes: SourcePatch, session: SessionDep) -> SourceR
     response_class=Response,
     responses=problem_responses(404, 409),
 )
-def delete_source(ref: str, session: SessionDep) -> None:
+def delete_source(ref: RefPath, session: SessionDep) -> None:
     """A source still cited by a round or an engagement is not deleted: 409 names the citers."""
     crud.remove(session, RECORD_TYPE, ref)
