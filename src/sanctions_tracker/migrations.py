@@ -1,5 +1,6 @@
 """Running the Alembic migrations from the app and the command line."""
 
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from sanctions_tracker.problems import logger
+logger = logging.getLogger("sanctions_tracker")
 
 
 def find_alembic_ini() -> Path:

@@ -43,10 +43,6 @@ class RecordType:
     normalize: Callable[[Any], Any] = field(default=lambda record: record)
     parent_of: Callable[[Any], str | None] | None = None  # for trees: the parent key
 
-    @property
-    def label(self) -> str:
-        return self.singular
-
 
 MAX_ID = 2**31 - 1
 

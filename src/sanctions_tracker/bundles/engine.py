@@ -35,7 +35,6 @@ class Outcome:
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TYPES, 0))
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TYPES, 0))
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_TYPES, 0))
-    stored: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,13 +68,12 @@ def write_records(
             changed.append(plan)
         elif plan.record_type.to_record(plan.existing) == plan.record:
             outcome.unchanged[name] += 1
-            outcome.stored[(name, plan.existing.key)] = plan.existing
         else:
             outcome.updated[name] += 1
             changed.append(plan)
     if dry_run or not changed:
         return outcome
-    _write(session, changed, outcome)
+    _write(session, changed)
     return outcome
 
 
@@ -239,7 +237,7 @@ def _new(record_type: RecordType) -> Any:
     return obj
 
 
-def _write(session: Session, changed: list[_Plan], outcome: Outcome) -> None:
+def _write(session: Session, changed: list[_Plan]) -> None:
     now = utcnow()
     for plan in changed:
         obj = plan.existing
@@ -265,5 +263,4 @@ def _write(session: Session, changed: list[_Plan], outcome: Outcome) -> None:
 
     for plan in changed:
         plan.record_type.apply_references(session, plan.existing, plan.record, resolve)
-        outcome.stored[(plan.record_type.name, plan.record.key)] = plan.existing
     session.flush()
