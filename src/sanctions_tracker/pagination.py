@@ -3,7 +3,7 @@
 import base64
 import binascii
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
@@ -175,6 +175,20 @@ def paginate(
 
 def select_count(query: Select[Any]) -> Select[Any]:
     return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+def answer_page(
+    request: Request,
+    response: Response,
+    page_type: type[Page[T]],
+    page: PageRows,
+    read: Callable[[Any], T],
+) -> Page[T]:
+    """The list envelope for a page of rows, with its `Link: rel="next"` header."""
+    set_link_header(request, response, page.next_cursor)
+    return page_type(
+        items=[read(row) for row in page.rows], total=page.total, next_cursor=page.next_cursor
+    )
 
 
 def set_link_header(request: Request, response: Response, next_cursor: str | None) -> None:

@@ -8,7 +8,7 @@ from sanctions_tracker.actors import service
 from sanctions_tracker.actors.schemas import ActorPatch, ActorRead, ActorRecord
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.models import Actor
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import (
     Codes,
     Cursor,
@@ -86,12 +86,7 @@ def list_actors(
         limit=limit,
         options=service.load_options(),
     )
-    set_link_header(request, response, page.next_cursor)
-    return Page[ActorRead](
-        items=[service.to_read(row) for row in page.rows],
-        total=page.total,
-        next_cursor=page.next_cursor,
-    )
+    return answer_page(request, response, Page[ActorRead], page, service.to_read)
 
 
 @router.post(

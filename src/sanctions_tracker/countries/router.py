@@ -6,7 +6,7 @@ from sanctions_tracker.countries import service
 from sanctions_tracker.countries.schemas import CountryRead
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.models import Country
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import Cursor, Limit, Text, sort_description
 from sanctions_tracker.problems import problem_responses
 
@@ -42,12 +42,7 @@ def list_countries(
         cursor=cursor,
         limit=limit,
     )
-    set_link_header(request, response, page.next_cursor)
-    return Page[CountryRead](
-        items=[service.to_read(row) for row in page.rows],
-        total=page.total,
-        next_cursor=page.next_cursor,
-    )
+    return answer_page(request, response, Page[CountryRead], page, service.to_read)
 
 
 @router.get(

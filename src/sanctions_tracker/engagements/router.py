@@ -14,7 +14,7 @@ from sanctions_tracker.engagements.schemas import (
 from sanctions_tracker.enums import EngagementKind, EngagementStatus
 from sanctions_tracker.fields import Slug
 from sanctions_tracker.models import Engagement
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import (
     Codes,
     Cursor,
@@ -101,12 +101,7 @@ def list_engagements(
         limit=limit,
         options=service.read_options(),
     )
-    set_link_header(request, response, page.next_cursor)
-    return Page[EngagementRead](
-        items=[service.to_read(row) for row in page.rows],
-        total=page.total,
-        next_cursor=page.next_cursor,
-    )
+    return answer_page(request, response, Page[EngagementRead], page, service.to_read)
 
 
 @router.post(

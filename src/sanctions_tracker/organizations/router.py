@@ -12,7 +12,7 @@ from sanctions_tracker.organizations.schemas import (
     OrganizationRead,
     OrganizationRecord,
 )
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import (
     Codes,
     Cursor,
@@ -67,12 +67,7 @@ def list_organizations(
         limit=limit,
         options=service.load_options(),
     )
-    set_link_header(request, response, page.next_cursor)
-    return Page[OrganizationRead](
-        items=[service.to_read(row) for row in page.rows],
-        total=page.total,
-        next_cursor=page.next_cursor,
-    )
+    return answer_page(request, response, Page[OrganizationRead], page, service.to_read)
 
 
 @router.post(

@@ -7,7 +7,7 @@ from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import Measure, RoundStatus
 from sanctions_tracker.models import SanctionsRound
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import (
     Codes,
     Cursor,
@@ -87,12 +87,7 @@ def list_sanctions_rounds(
         limit=limit,
         options=service.load_options(),
     )
-    set_link_header(request, response, page.next_cursor)
-    return Page[SanctionsRoundRead](
-        items=[service.to_read(row) for row in page.rows],
-        total=page.total,
-        next_cursor=page.next_cursor,
-    )
+    return answer_page(request, response, Page[SanctionsRoundRead], page, service.to_read)
 
 
 @router.post(

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.models import Sector
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import (
     Cursor,
     Limit,
@@ -57,11 +57,12 @@ def list_sectors(
         options=service.load_options(),
     )
     children = service.children_of(session, page.rows)
-    set_link_header(request, response, page.next_cursor)
-    return Page[SectorRead](
-        items=[service.to_read(row, children[row.id]) for row in page.rows],
-        total=page.total,
-        next_cursor=page.next_cursor,
+    return answer_page(
+        request,
+        response,
+        Page[SectorRead],
+        page,
+        lambda row: service.to_read(row, children[row.id]),
     )
 
 

@@ -7,7 +7,7 @@ from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import SourceKind
 from sanctions_tracker.models import Source
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import Cursor, Limit, RefPath, Storable, Text, sort_description
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
@@ -56,12 +56,7 @@ def list_sources(
         cursor=cursor,
         limit=limit,
     )
-    set_link_header(request, response, page.next_cursor)
-    return Page[SourceRead](
-        items=[service.to_read(row) for row in page.rows],
-        total=page.total,
-        next_cursor=page.next_cursor,
-    )
+    return answer_page(request, response, Page[SourceRead], page, service.to_read)
 
 
 @router.post(
