@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -6,24 +5,18 @@ from fastapi import APIRouter, Query, Request, Response
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements import service
+from sanctions_tracker.engagements.dependencies import EngagementFilterParams
 from sanctions_tracker.engagements.schemas import (
     EngagementPatch,
     EngagementRead,
     EngagementRecord,
 )
-from sanctions_tracker.enums import EngagementKind, EngagementStatus
-from sanctions_tracker.fields import Slug
 from sanctions_tracker.models import Engagement
 from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import (
-    Codes,
     Cursor,
     Limit,
     RefPath,
-    Refs,
-    Text,
-    check_codes,
-    check_refs,
     sort_description,
 )
 from sanctions_tracker.problems import problem_responses
@@ -43,31 +36,7 @@ def list_engagements(
     request: Request,
     response: Response,
     session: SessionDep,
-    kind: Annotated[list[EngagementKind] | None, Query(description="Any of these kinds")] = None,
-    status: Annotated[
-        list[EngagementStatus] | None, Query(description="Any of these statuses")
-    ] = None,
-    country: Annotated[Codes, Query(description="A party to it (in `countries`)")] = None,
-    location_country: Annotated[Codes, Query(description="Took place in this country")] = None,
-    actor: Annotated[Refs, Query(description="With this actor among the participants")] = None,
-    organization: Annotated[Refs, Query(description="Involving this organization")] = None,
-    sector: Annotated[
-        Refs, Query(description="Discussing this sector or any sector below it in the tree")
-    ] = None,
-    sanctions_round: Annotated[Refs, Query(description="Naming this sanctions round")] = None,
-    topic: Annotated[list[Slug] | None, Query(description="Tagged with this topic")] = None,
-    parent: Annotated[Refs, Query(description="Legs of this trip")] = None,
-    date_from: Annotated[
-        date | None,
-        Query(
-            alias="from", description="Its span [start_date, end_date] reaches this day or later"
-        ),
-    ] = None,
-    date_to: Annotated[
-        date | None,
-        Query(alias="to", description="Its span starts on this day or earlier"),
-    ] = None,
-    q: Annotated[Text, Query(description="Text contained in the title or summary")] = None,
+    filters: EngagementFilterParams,
     sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
@@ -75,22 +44,7 @@ def list_engagements(
     """Engagements, latest first. `from`/`to` keep those whose dates overlap the range (both
     bounds inclusive; an engagement without `end_date` lasts one day). Filters combine with AND;
     the values of a repeated filter with OR."""
-    query = service.list_query(
-        session,
-        kind=kind,
-        status=status,
-        country=check_codes(country, "country"),
-        location_country=check_codes(location_country, "location_country"),
-        actor=check_refs(actor, "actor"),
-        organization=check_refs(organization, "organization"),
-        sector=check_refs(sector, "sector"),
-        sanctions_round=check_refs(sanctions_round, "sanctions_round"),
-        topic=topic,
-        parent=check_refs(parent, "parent"),
-        date_from=date_from,
-        date_to=date_to,
-        q=q,
-    )
+    query = service.list_query(session, filters)
     page = paginate(
         session,
         query,

@@ -1,5 +1,6 @@
 """Engagements: calls, meetings, visits, trips and legs, summits, ministerials, statements."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -277,75 +278,86 @@ def _having(link_column: Any, condition: Any) -> Any:
     return Engagement.id.in_(select(link_column).where(condition))
 
 
-def list_query(
-    session: Session,
-    *,
-    kind: list[EngagementKind] | None = None,
-    status: list[EngagementStatus] | None = None,
-    country: list[str] | None = None,
-    location_country: list[str] | None = None,
-    actor: list[str] | None = None,
-    organization: list[str] | None = None,
-    sector: list[str] | None = None,
-    sanctions_round: list[str] | None = None,
-    topic: list[str] | None = None,
-    parent: list[str] | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    q: str | None = None,
-) -> Select[Any]:
+@dataclass(frozen=True)
+class EngagementFilters:
+    """The engagement list's filters, shared by the views built on it (stats, network)."""
+
+    kind: list[EngagementKind] | None = None
+    status: list[EngagementStatus] | None = None
+    country: list[str] | None = None
+    location_country: list[str] | None = None
+    actor: list[str] | None = None
+    organization: list[str] | None = None
+    sector: list[str] | None = None
+    sanctions_round: list[str] | None = None
+    topic: list[str] | None = None
+    parent: list[str] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = None
+
+
+def list_query(session: Session, filters: EngagementFilters) -> Select[Any]:
+    """`SELECT engagement` narrowed by `filters` (AND across filters, OR within one)."""
     query = select(Engagement)
-    if kind:
-        query = query.where(Engagement.kind.in_([value.value for value in kind]))
-    if status:
-        query = query.where(Engagement.status.in_([value.value for value in status]))
-    if country:
+    if filters.kind:
+        query = query.where(Engagement.kind.in_([value.value for value in filters.kind]))
+    if filters.status:
+        query = query.where(Engagement.status.in_([value.value for value in filters.status]))
+    if filters.country:
         query = query.where(
-            _having(EngagementCountry.engagement_id, EngagementCountry.country.in_(country))
+            _having(EngagementCountry.engagement_id, EngagementCountry.country.in_(filters.country))
         )
-    if location_country:
-        query = query.where(Engagement.location_country.in_(location_country))
-    if actor:
+    if filters.location_country:
+        query = query.where(Engagement.location_country.in_(filters.location_country))
+    if filters.actor:
         query = query.where(
             _having(
                 EngagementParticipant.engagement_id,
-                EngagementParticipant.actor_id.in_(ids_for_refs(session, Actor, actor)),
+                EngagementParticipant.actor_id.in_(ids_for_refs(session, Actor, filters.actor)),
             )
         )
-    if organization:
+    if filters.organization:
         query = query.where(
             _having(
                 EngagementOrganization.engagement_id,
                 EngagementOrganization.organization_id.in_(
-                    ids_for_refs(session, Organization, organization)
+                    ids_for_refs(session, Organization, filters.organization)
                 ),
             )
         )
-    if sector:
+    if filters.sector:
         query = query.where(
             _having(
                 EngagementSector.engagement_id,
-                EngagementSector.sector_id.in_(sectors.with_descendants(session, sector)),
+                EngagementSector.sector_id.in_(sectors.with_descendants(session, filters.sector)),
             )
         )
-    if sanctions_round:
+    if filters.sanctions_round:
         query = query.where(
             _having(
                 EngagementSanctionsRound.engagement_id,
                 EngagementSanctionsRound.sanctions_round_id.in_(
-                    ids_for_refs(session, SanctionsRound, sanctions_round)
+                    ids_for_refs(session, SanctionsRound, filters.sanctions_round)
                 ),
             )
         )
-    if topic:
+    if filters.topic:
         query = query.where(
-            _having(EngagementTopic.engagement_id, EngagementTopic.topic.in_(topic))
+            _having(EngagementTopic.engagement_id, EngagementTopic.topic.in_(filters.topic))
         )
-    if parent:
-        query = query.where(Engagement.parent_id.in_(ids_for_refs(session, Engagement, parent)))
-    query = span_filter(query, Engagement.start_on, Engagement.end_on, date_from, date_to)
-    if q:
+    if filters.parent:
         query = query.where(
-            or_(contains_text(Engagement.title, q), contains_text(Engagement.summary, q))
+            Engagement.parent_id.in_(ids_for_refs(session, Engagement, filters.parent))
+        )
+    query = span_filter(
+        query, Engagement.start_on, Engagement.end_on, filters.date_from, filters.date_to
+    )
+    if filters.q:
+        query = query.where(
+            or_(
+                contains_text(Engagement.title, filters.q),
+                contains_text(Engagement.summary, filters.q),
+            )
         )
     return query

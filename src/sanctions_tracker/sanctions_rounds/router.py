@@ -1,27 +1,21 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
-from sanctions_tracker.enums import Measure, RoundStatus
 from sanctions_tracker.models import SanctionsRound
 from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import (
-    Codes,
     Cursor,
     Limit,
     RefPath,
-    Refs,
-    Text,
-    check_codes,
-    check_refs,
     sort_description,
 )
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 from sanctions_tracker.sanctions_rounds import service
+from sanctions_tracker.sanctions_rounds.dependencies import SanctionsRoundFilterParams
 from sanctions_tracker.sanctions_rounds.schemas import (
     SanctionsRoundPatch,
     SanctionsRoundRead,
@@ -42,41 +36,14 @@ def list_sanctions_rounds(
     request: Request,
     response: Response,
     session: SessionDep,
-    imposed_by: Annotated[Codes, Query(description="Imposed by any of these jurisdictions")] = None,
-    target: Annotated[Codes, Query(description="Targeting any of these countries")] = None,
-    measure: Annotated[
-        list[Measure] | None, Query(description="With any of these measures")
-    ] = None,
-    sector: Annotated[
-        Refs, Query(description="Targeting this sector or any sector below it in the tree")
-    ] = None,
-    status: Annotated[list[RoundStatus] | None, Query(description="Any of these statuses")] = None,
-    date_from: Annotated[
-        date | None, Query(alias="from", description="Announced on or after (inclusive)")
-    ] = None,
-    date_to: Annotated[
-        date | None, Query(alias="to", description="Announced on or before (inclusive)")
-    ] = None,
-    q: Annotated[
-        Text, Query(description="Text contained in the title, summary or legal basis")
-    ] = None,
+    filters: SanctionsRoundFilterParams,
     sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[SanctionsRoundRead]:
     """Sanctions rounds, most recently announced first. Filters combine with AND; the values of
     a repeated filter with OR."""
-    query = service.list_query(
-        session,
-        imposed_by=check_codes(imposed_by, "imposed_by"),
-        target=check_codes(target, "target"),
-        measure=measure,
-        sector=check_refs(sector, "sector"),
-        status=status,
-        date_from=date_from,
-        date_to=date_to,
-        q=q,
-    )
+    query = service.list_query(session, filters)
     page = paginate(
         session,
         query,

@@ -1,5 +1,6 @@
 """Sanctions rounds: who imposed which measures on whom, when, on which legal basis."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -158,62 +159,73 @@ RECORD_TYPE = RecordType(
 )
 
 
-def list_query(
-    session: Session,
-    *,
-    imposed_by: list[str] | None = None,
-    target: list[str] | None = None,
-    measure: list[Measure] | None = None,
-    sector: list[str] | None = None,
-    status: list[RoundStatus] | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    q: str | None = None,
-) -> Select[Any]:
+@dataclass(frozen=True)
+class SanctionsRoundFilters:
+    """The sanctions-round list's filters, shared by the views built on it (stats)."""
+
+    imposed_by: list[str] | None = None
+    target: list[str] | None = None
+    measure: list[Measure] | None = None
+    sector: list[str] | None = None
+    status: list[RoundStatus] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str | None = None
+
+
+def _having(link_column: Any, condition: Any) -> Any:
+    """`sanctions_round.id IN (SELECT sanctions_round_id FROM link WHERE condition)`."""
+    return SanctionsRound.id.in_(select(link_column).where(condition))
+
+
+def list_query(session: Session, filters: SanctionsRoundFilters) -> Select[Any]:
+    """`SELECT sanctions_round` narrowed by `filters` (AND across filters, OR within one)."""
     query = select(SanctionsRound)
-    if imposed_by:
+    if filters.imposed_by:
         query = query.where(
-            SanctionsRound.id.in_(
-                select(SanctionsRoundImposer.sanctions_round_id).where(
-                    SanctionsRoundImposer.country.in_(imposed_by)
-                )
+            _having(
+                SanctionsRoundImposer.sanctions_round_id,
+                SanctionsRoundImposer.country.in_(filters.imposed_by),
             )
         )
-    if target:
+    if filters.target:
         query = query.where(
-            SanctionsRound.id.in_(
-                select(SanctionsRoundTarget.sanctions_round_id).where(
-                    SanctionsRoundTarget.country.in_(target)
-                )
+            _having(
+                SanctionsRoundTarget.sanctions_round_id,
+                SanctionsRoundTarget.country.in_(filters.target),
             )
         )
-    if measure:
+    if filters.measure:
         query = query.where(
-            SanctionsRound.id.in_(
-                select(SanctionsRoundMeasure.sanctions_round_id).where(
-                    SanctionsRoundMeasure.measure.in_([value.value for value in measure])
-                )
+            _having(
+                SanctionsRoundMeasure.sanctions_round_id,
+                SanctionsRoundMeasure.measure.in_([value.value for value in filters.measure]),
             )
         )
-    if sector:
+    if filters.sector:
         query = query.where(
-            SanctionsRound.id.in_(
-                select(SanctionsRoundSector.sanctions_round_id).where(
-                    SanctionsRoundSector.sector_id.in_(sectors.with_descendants(session, sector))
-                )
+            _having(
+                SanctionsRoundSector.sanctions_round_id,
+                SanctionsRoundSector.sector_id.in_(
+                    sectors.with_descendants(session, filters.sector)
+                ),
             )
         )
-    if status:
-        query = query.where(SanctionsRound.status.in_([value.value for value in status]))
+    if filters.status:
+        query = query.where(SanctionsRound.status.in_([value.value for value in filters.status]))
     query = span_filter(
-        query, SanctionsRound.announced_on, SanctionsRound.announced_on, date_from, date_to
+        query,
+        SanctionsRound.announced_on,
+        SanctionsRound.announced_on,
+        filters.date_from,
+        filters.date_to,
     )
-    if q:
+    if filters.q:
         query = query.where(
             or_(
-                contains_text(SanctionsRound.title, q),
-                contains_text(SanctionsRound.summary, q),
-                contains_text(SanctionsRound.legal_basis, q),
+                contains_text(SanctionsRound.title, filters.q),
+                contains_text(SanctionsRound.summary, filters.q),
+                contains_text(SanctionsRound.legal_basis, filters.q),
             )
         )
     return query
