@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sanctions_tracker import migrations
 from sanctions_tracker.app import create_app
-from sanctions_tracker.db import build_engine, get_session
+from sanctions_tracker.db import build_engine, get_session, get_stream_session
 
 POSTGRES_URL_VARIABLE = "SANCTIONS_TRACKER_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VARIABLE = "SANCTIONS_TRACKER_TEST_REQUIRE_POSTGRES"
@@ -98,7 +98,11 @@ def client(session: Session) -> Iterator[TestClient]:
             session.rollback()
             raise
 
+    def stream_session() -> Iterator[Session]:
+        yield session
+
     app.dependency_overrides[get_session] = request_session
+    app.dependency_overrides[get_stream_session] = stream_session
     with TestClient(app) as test_client:
         yield test_client
 

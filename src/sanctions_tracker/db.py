@@ -76,3 +76,20 @@ def get_session() -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 """The request's session; commits before the response is sent."""
+
+
+def get_stream_session() -> Iterator[Session]:
+    """A read-only session that lives until a streamed response has been sent.
+
+    The request session is closed before the response starts, so exports that stream rows
+    after the route returned read through this one; it is always rolled back."""
+    session = get_sessionmaker()()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+StreamSessionDep = Annotated[Session, Depends(get_stream_session)]
+"""A session that stays open while a `StreamingResponse` is being sent; never commits."""
