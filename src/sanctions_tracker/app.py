@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sanctions_tracker import __version__, migrations
 from sanctions_tracker.actors.router import router as actors_router
 from sanctions_tracker.bundles.router import router as bundles_router
+from sanctions_tracker.caching import ETagMiddleware
 from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.router import router as engagements_router
@@ -117,6 +118,7 @@ def create_app() -> FastAPI:
         separate_input_output_schemas=False,
     )
     install_problem_handlers(app)
+    app.add_middleware(ETagMiddleware)
     static = files("sanctions_tracker") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in ROUTERS:
