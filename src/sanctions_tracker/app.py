@@ -28,6 +28,7 @@ from sanctions_tracker.problems import (
 from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds_router
 from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
+from sanctions_tracker.timeline.router import router as timeline_router
 
 DESCRIPTION = """
 Who engaged whom, when and where; which sanctions rounds were imposed by whom on whom; which
@@ -53,6 +54,10 @@ TAGS = [
     {"name": "sectors", "description": "The sector tree that rounds target."},
     {"name": "sources", "description": "Articles, statements, press releases, legal acts."},
     {"name": "countries", "description": "ISO 3166-1 countries plus EU (read-only)."},
+    {
+        "name": "views",
+        "description": "The analyst's views: timeline, statistics, network, full-text search.",
+    },
     {"name": "bundles", "description": "Import and export in the bundle format."},
     {"name": "operations", "description": "Health and readiness."},
 ]
@@ -169,6 +174,7 @@ ROUTERS = [
     sectors_router,
     sources_router,
     countries_router,
+    timeline_router,
     bundles_router,
 ]
 
