@@ -32,7 +32,7 @@ def test_every_read_carries_a_strong_etag_and_asks_to_revalidate(
 ) -> None:
     answer = client.get(path)
     assert answer.status_code == 200
-    assert answer.headers["etag"].startswith('"') and answer.headers["etag"].endswith('"')
+    assert answer.headers["etag"][0] == answer.headers["etag"][-1] == '"'
     assert answer.headers["cache-control"] == "no-cache"
     assert client.get(path).headers["etag"] == answer.headers["etag"]
 
@@ -99,3 +99,48 @@ def test_errors_and_writes_carry_no_etag(client: TestClient) -> None:
     created = client.post("/v1/actors", json={"key": "liz-truss", "name": "Liz Truss"})
     assert created.status_code == 201
     assert "etag" not in created.headers
+
+
+def test_a_streamed_file_is_tagged_before_it_starts(client: TestClient, session: Session) -> None:
+    make_actor(session, key="liz-truss", name="Liz Truss", country="GB")
+    make_actor(session, key="wally-adeyemo", name="Wally Adeyemo", country="US")
+    make_engagement(session, key="call", participants=[{"actor": "liz-truss"}])
+    path = "/v1/engagements?format=csv"
+
+    first = client.get(path)
+    assert first.status_code == 200
+    tag = first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"
+    again = client.get(path, headers={"If-None-Match": tag})
+    assert (again.status_code, again.content) == (304, b"")
+    assert again.headers["etag"] == tag
+
+    # The same rows in another format, or another order, are another file.
+    assert etag(client, "/v1/engagements?format=ndjson") != tag
+    accept_ndjson = client.get("/v1/engagements", headers={"Accept": "application/x-ndjson"})
+    assert accept_ndjson.headers["etag"] not in (tag, etag(client, "/v1/engagements"))
+
+    # A person the file does not name changes nothing; one it names changes it.
+    client.patch("/v1/actors/wally-adeyemo", json={"name": "Adewale Adeyemo"})
+    assert etag(client, path) == tag
+    client.patch("/v1/actors/liz-truss", json={"name": "Elizabeth Truss"})
+    renamed = etag(client, path)
+    assert renamed != tag
+
+    # A new leg is listed by its trip; deleting it lists it no more.
+    make_engagement(session, key="leg", parent="call")
+    with_leg = etag(client, path)
+    assert with_leg != renamed
+    assert client.delete("/v1/engagements/leg").status_code == 204
+    assert etag(client, path) != with_leg
+
+
+def test_a_filtered_file_ignores_writes_outside_it(client: TestClient, session: Session) -> None:
+    make_engagement(session, key="in-india", countries=["IN"])
+    make_engagement(session, key="in-france", countries=["FR"])
+    path = "/v1/engagements?country=IN&format=ics"
+    tag = etag(client, path)
+    client.patch("/v1/engagements/in-france", json={"title": "Another title"})
+    assert etag(client, path) == tag
+    client.patch("/v1/engagements/in-india", json={"title": "Another title"})
+    assert etag(client, path) != tag

@@ -26,6 +26,7 @@ from sanctions_tracker.problems import (
     install_problem_handlers,
 )
 from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds_router
+from sanctions_tracker.search.router import router as search_router
 from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
 from sanctions_tracker.timeline.router import router as timeline_router
@@ -54,6 +55,7 @@ TAGS = [
     {"name": "sectors", "description": "The sector tree that rounds target."},
     {"name": "sources", "description": "Articles, statements, press releases, legal acts."},
     {"name": "countries", "description": "ISO 3166-1 countries plus EU (read-only)."},
+    {"name": "search", "description": "Full-text search across every record type."},
     {
         "name": "views",
         "description": "The analyst's views: timeline, statistics, network, full-text search.",
@@ -75,6 +77,14 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
         "title": "Not found",
         "status": 404,
         "detail": "No engagement with key '2022-04-01-blinken-truss-cal'.",
+    },
+    "406": {
+        "type": "/problems/not-acceptable",
+        "title": "Not acceptable",
+        "status": 406,
+        "detail": "None of the media types in Accept is offered here; ask for one of "
+        "application/json, text/csv, application/x-ndjson.",
+        "supported": ["application/json", "text/csv", "application/x-ndjson"],
     },
     "409": {
         "type": "/problems/conflict",
@@ -174,6 +184,7 @@ ROUTERS = [
     sectors_router,
     sources_router,
     countries_router,
+    search_router,
     timeline_router,
     bundles_router,
 ]

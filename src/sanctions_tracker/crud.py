@@ -8,6 +8,7 @@ from sanctions_tracker.bundles.engine import Incoming, write_records
 from sanctions_tracker.fields import RecordBase
 from sanctions_tracker.problems import Conflict, ValidationFailed, pydantic_errors
 from sanctions_tracker.record_types import RecordType, get_by_ref
+from sanctions_tracker.search import index as search_index
 
 MAX_REFERRERS_LISTED = 100
 
@@ -46,4 +47,5 @@ def remove(session: Session, record_type: RecordType, ref: str) -> None:
         )
     model = record_type.model
     session.execute(delete(model).where(model.id == stored.id))
+    search_index.remove(session, record_type.name, stored.id)
     session.expunge(stored)

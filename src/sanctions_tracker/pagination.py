@@ -3,7 +3,7 @@
 import base64
 import binascii
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
@@ -14,12 +14,14 @@ from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from sanctions_tracker.facets import FacetValue
 from sanctions_tracker.fields import check_storable
 from sanctions_tracker.problems import BadRequest, ValidationFailed, field_error
 from sanctions_tracker.record_types import MAX_ID
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+BATCH_SIZE = 500
 
 T = TypeVar("T")
 
@@ -31,6 +33,12 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="How many records match the filters, over all pages")
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last"
+    )
+    facets: dict[str, list[FacetValue]] | None = Field(
+        default=None,
+        exclude_if=lambda facets: facets is None,
+        description="Only when `facets` is asked for: for each dimension named, how many of the "
+        "records matching the filters (over all pages) have each value, most frequent first",
     )
 
 
@@ -129,6 +137,47 @@ def decode_cursor(cursor: str, sort: Sort, column: Any, tiebreak: Any) -> tuple[
         ) from error
 
 
+@dataclass(frozen=True)
+class Keyset:
+    """A list's order, (sort column, tiebreak) both ascending or both descending, and the
+    position of a row in it."""
+
+    sort: Sort
+    column: InstrumentedAttribute[Any]
+    tiebreak: InstrumentedAttribute[Any]
+
+    def ordered(self, query: Select[Any]) -> Select[Any]:
+        if self.sort.descending:
+            return query.order_by(self.column.desc(), self.tiebreak.desc())
+        return query.order_by(self.column.asc(), self.tiebreak.asc())
+
+    def after(self, query: Select[Any], value: Any, last: Any) -> Select[Any]:
+        """`query` narrowed to the rows that come after position (value, last)."""
+        key = tuple_(self.column, self.tiebreak)
+        # Typed binds, so values go through the columns' own conversions (UTC timestamps).
+        bound = tuple_(literal(value, self.column.type), literal(last, self.tiebreak.type))
+        return query.where(key < bound if self.sort.descending else key > bound)
+
+    def position(self, row: Any) -> tuple[Any, Any]:
+        return getattr(row, self.column.key), getattr(row, self.tiebreak.key)
+
+    def cursor(self, row: Any) -> str:
+        return encode_cursor(self.sort, *self.position(row))
+
+    def decode(self, cursor: str) -> tuple[Any, Any]:
+        return decode_cursor(cursor, self.sort, self.column, self.tiebreak)
+
+
+def keyset(
+    sorts: Mapping[str, InstrumentedAttribute[Any]],
+    sort: str,
+    tiebreak: InstrumentedAttribute[Any],
+) -> Keyset:
+    """The order `sort` names (422 for a field not in `sorts`), ties broken by `tiebreak`."""
+    parsed = parse_sort(sort, sorts)
+    return Keyset(parsed, sorts[parsed.name], tiebreak)
+
+
 @dataclass
 class PageRows:
     rows: Sequence[Any]
@@ -151,26 +200,41 @@ def paginate(
 
     The position is the last row's (sort value, tiebreak value), so rows inserted before it
     never shift the pages that follow (no OFFSET)."""
-    order = parse_sort(sort, sorts)
-    column = sorts[order.name]
+    order = keyset(sorts, sort, tiebreak)
     total = session.scalar(select_count(query)) or 0
-    key = tuple_(column, tiebreak)
     if cursor is not None:
-        value, last = decode_cursor(cursor, order, column, tiebreak)
-        # Typed binds, so values go through the columns' own conversions (UTC timestamps).
-        bound = tuple_(literal(value, column.type), literal(last, tiebreak.type))
-        query = query.where(key < bound if order.descending else key > bound)
-    if order.descending:
-        query = query.order_by(column.desc(), tiebreak.desc())
-    else:
-        query = query.order_by(column.asc(), tiebreak.asc())
-    rows = session.scalars(query.options(*options).limit(limit + 1)).all()
+        query = order.after(query, *order.decode(cursor))
+    rows = session.scalars(order.ordered(query).options(*options).limit(limit + 1)).all()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor(order, getattr(last, column.key), getattr(last, tiebreak.key))
+        next_cursor = order.cursor(rows[-1])
     return PageRows(rows, total, next_cursor)
+
+
+def keyset_batches(
+    session: Session,
+    query: Select[Any],
+    order: Keyset,
+    *,
+    options: Sequence[LoaderOption] = (),
+    size: int = BATCH_SIZE,
+) -> Iterator[Sequence[Any]]:
+    """Every row of `query` in `order`, in batches of `size` fetched by position like pages.
+
+    Each batch is loaded with `options`; once the next one is asked for, the previous one is
+    dropped from the session, so memory stays that of one batch however many rows there are."""
+    position: tuple[Any, Any] | None = None
+    while True:
+        batch_query = query if position is None else order.after(query, *position)
+        rows = session.scalars(order.ordered(batch_query).options(*options).limit(size)).all()
+        if not rows:
+            return
+        position = order.position(rows[-1])
+        yield rows
+        if len(rows) < size:
+            return
+        session.expunge_all()
 
 
 def select_count(query: Select[Any]) -> Select[Any]:

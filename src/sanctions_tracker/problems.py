@@ -26,6 +26,8 @@ PROBLEM_TYPES: dict[str, str] = {
     "lists every field with a JSON Pointer and a message.",
     "bad-request": "The request cannot be understood, e.g. a cursor this API did not issue.",
     "method-not-allowed": "The path exists but does not accept this HTTP method.",
+    "not-acceptable": "None of the media types named in `Accept` is offered here; `supported` "
+    "lists those that are (or ask with the `format` parameter).",
     "http-error": "An HTTP error without a more specific type.",
     "internal-error": "Something unexpected failed on the server; quote the request id when "
     "reporting it.",
@@ -85,6 +87,12 @@ class Conflict(ProblemError):
     status = 409
     slug = "conflict"
     title = "Conflict"
+
+
+class NotAcceptable(ProblemError):
+    status = 406
+    slug = "not-acceptable"
+    title = "Not acceptable"
 
 
 class ValidationFailed(ProblemError):
@@ -207,6 +215,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "Bad request (e.g. a malformed cursor)",
         404: "Not found",
+        406: "Not acceptable: `Accept` names no media type offered here",
         409: "Conflict",
         422: "Validation failed",
     }

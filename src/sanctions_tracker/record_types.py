@@ -42,6 +42,9 @@ class RecordType:
     referrers: Callable[[Session, Any], list[Referrer]]
     normalize: Callable[[Any], Any] = field(default=lambda record: record)
     parent_of: Callable[[Any], str | None] | None = None  # for trees: the parent key
+    # (title, other text) of a stored record for full-text search: its own text only, so that
+    # writing a record never changes another record's search document
+    search_text: Callable[[Any], tuple[str, str | None]] | None = None
 
 
 MAX_ID = 2**31 - 1

@@ -1,25 +1,24 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sanctions_tracker import crud
 from sanctions_tracker.actors import service
 from sanctions_tracker.actors.schemas import ActorPatch, ActorRead, ActorRecord
 from sanctions_tracker.db import SessionDep
+from sanctions_tracker.exports import specs
+from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Actor
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
+from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import (
     Codes,
-    Cursor,
-    Limit,
     RefPath,
     Refs,
     Storable,
     Text,
     check_codes,
     check_refs,
-    sort_description,
 )
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
@@ -28,16 +27,28 @@ router = APIRouter(prefix="/v1/actors", tags=["actors"])
 RECORD_TYPE = service.RECORD_TYPE
 
 
+LISTING = Listing(
+    name="actors",
+    page_type=Page[ActorRead],
+    tiebreak=Actor.id,
+    sorts=service.SORTS,
+    default_sort=service.DEFAULT_SORT,
+    read=each(service.to_read),
+    options=service.load_options,
+    facets=service.FACETS,
+    exports=table_exports(specs.ACTOR_COLUMNS),
+)
+
+
 @router.get(
     "",
     summary="List actors",
     response_model=Page[ActorRead],
-    responses=problem_responses(400, 422),
+    responses=LISTING.responses(),
 )
 def list_actors(
-    request: Request,
-    response: Response,
     session: SessionDep,
+    *,
     country: Codes = None,
     organization: Annotated[Refs, Query(description="Held a position in this organization")] = None,
     position: Annotated[
@@ -57,11 +68,16 @@ def list_actors(
             "an unknown start or end counting as open"
         ),
     ] = None,
-    q: Annotated[Text, Query(description="Text contained in the name or an alias")] = None,
-    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[ActorRead]:
+    q: Annotated[
+        Text,
+        Query(
+            description="Full-text search in the name, aliases and position titles, "
+            "as in `/v1/search`: words in any form (`sanction` finds `sanctions`), "
+            '`"a phrase"`, `adey*`, `oil OR gas`, `-gas`; a query that cannot be read is a 400',
+        ),
+    ] = None,
+    listing: Annotated[ListRequest[ActorRead], Depends(LISTING.parameters())],
+) -> Page[ActorRead] | Response:
     """People, with the positions they held.
 
     `organization`, `position` and `on` apply to one and the same position, so "who was the UK
@@ -76,17 +92,7 @@ def list_actors(
         on=on,
         q=q,
     )
-    page = paginate(
-        session,
-        query,
-        tiebreak=Actor.id,
-        sorts=service.SORTS,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-        options=service.load_options(),
-    )
-    return answer_page(request, response, Page[ActorRead], page, service.to_read)
+    return listing.answer(session, query)
 
 
 @router.post(

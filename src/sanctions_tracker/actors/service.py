@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from sanctions_tracker.actors.schemas import ActorRead, ActorRecord, PositionRead, PositionRecord
+from sanctions_tracker.facets import column_facet, link_facet, link_ref_facet
 from sanctions_tracker.models import (
     Actor,
     ActorAlias,
@@ -17,7 +18,6 @@ from sanctions_tracker.models import (
     Organization,
 )
 from sanctions_tracker.organizations.service import ref as organization_ref
-from sanctions_tracker.pagination import contains_text
 from sanctions_tracker.record_types import (
     RecordType,
     Reference,
@@ -25,6 +25,8 @@ from sanctions_tracker.record_types import (
     Resolver,
     ids_for_refs,
 )
+from sanctions_tracker.search import index as search_index
+from sanctions_tracker.search import service as search
 
 SORTS = {
     "name": Actor.name,
@@ -131,6 +133,13 @@ def referrers(session: Session, actor: Actor) -> list[Referrer]:
     return [Referrer("engagements", key, title) for key, title in engagements]
 
 
+def search_text(actor: Actor) -> tuple[str, str | None]:
+    return actor.name, search_index.body(
+        [alias.alias for alias in actor.aliases],
+        [position.title for position in actor.positions],
+    )
+
+
 RECORD_TYPE = RecordType(
     name="actors",
     singular="actor",
@@ -142,6 +151,7 @@ RECORD_TYPE = RecordType(
     apply_references=apply_references,
     references=references,
     referrers=referrers,
+    search_text=search_text,
 )
 
 
@@ -172,10 +182,21 @@ def list_query(
     if conditions:
         query = query.where(Actor.id.in_(select(ActorPosition.actor_id).where(and_(*conditions))))
     if q:
-        query = query.where(
-            or_(
-                contains_text(Actor.name, q),
-                Actor.id.in_(select(ActorAlias.actor_id).where(contains_text(ActorAlias.alias, q))),
-            )
-        )
+        query = query.where(Actor.id.in_(search.matching_ids("actors", q)))
     return query
+
+
+FACETS = {
+    "country": column_facet(Actor.id, Actor.country, "their country"),
+    "organization": link_ref_facet(
+        ActorPosition.actor_id,
+        ActorPosition.organization_id,
+        Organization,
+        Organization.name,
+        "each organization they held a position in",
+    ),
+    "position": link_facet(
+        ActorPosition.actor_id, ActorPosition.title, "each position title they held, as written"
+    ),
+}
+"""What the actor list can be faceted by; null counts the actors without a country."""

@@ -18,6 +18,7 @@ from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.problems import Conflict, FieldError, ValidationFailed, field_error
 from sanctions_tracker.record_types import RecordType, chunks, ids_by_key
 from sanctions_tracker.registry import RECORD_TYPES
+from sanctions_tracker.search import index as search_index
 
 
 @dataclass
@@ -264,3 +265,17 @@ def _write(session: Session, changed: list[_Plan]) -> None:
     for plan in changed:
         plan.record_type.apply_references(session, plan.existing, plan.record, resolve)
     session.flush()
+    _index(session, changed)
+
+
+def _index(session: Session, changed: list[_Plan]) -> None:
+    """The search documents of the written records, in the same transaction."""
+    documents = []
+    for plan in changed:
+        search_text, stored = plan.record_type.search_text, plan.existing
+        if search_text is not None and stored is not None:
+            title, body = search_text(stored)
+            documents.append(
+                search_index.Document(plan.record_type.name, stored.id, stored.key, title, body)
+            )
+    search_index.upsert(session, documents)

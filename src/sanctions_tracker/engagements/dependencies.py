@@ -36,7 +36,14 @@ def engagement_filters(
         date | None,
         Query(alias="to", description="Its span starts on this day or earlier"),
     ] = None,
-    q: Annotated[Text, Query(description="Text contained in the title or summary")] = None,
+    q: Annotated[
+        Text,
+        Query(
+            description="Full-text search in the title, summary, place, topics and quotes, "
+            "as in `/v1/search`: words in any form (`sanction` finds `sanctions`), "
+            '`"a phrase"`, `adey*`, `oil OR gas`, `-gas`; a query that cannot be read is a 400',
+        ),
+    ] = None,
 ) -> EngagementFilters:
     return EngagementFilters(
         kind=kind,

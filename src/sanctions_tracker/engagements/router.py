@@ -1,6 +1,7 @@
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
@@ -11,14 +12,14 @@ from sanctions_tracker.engagements.schemas import (
     EngagementRead,
     EngagementRecord,
 )
+from sanctions_tracker.exports import specs
+from sanctions_tracker.exports.formats import ExportFormat
+from sanctions_tracker.exports.geojson import write_geojson
+from sanctions_tracker.exports.ics import write_ics
+from sanctions_tracker.listing import Export, Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Engagement
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
-from sanctions_tracker.params import (
-    Cursor,
-    Limit,
-    RefPath,
-    sort_description,
-)
+from sanctions_tracker.pagination import Page
+from sanctions_tracker.params import RefPath
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 
@@ -26,36 +27,43 @@ router = APIRouter(prefix="/v1/engagements", tags=["engagements"])
 RECORD_TYPE = service.RECORD_TYPE
 
 
+LISTING = Listing(
+    name="engagements",
+    page_type=Page[EngagementRead],
+    tiebreak=Engagement.id,
+    sorts=service.SORTS,
+    default_sort=service.DEFAULT_SORT,
+    read=each(service.to_read),
+    options=service.read_options,
+    facets=service.FACETS,
+    exports=table_exports(specs.ENGAGEMENT_COLUMNS)
+    | {
+        ExportFormat.geojson: Export(
+            partial(write_geojson, feature=specs.engagement_feature),
+            where=Engagement.location_latitude.is_not(None),
+        ),
+        ExportFormat.ics: Export(
+            partial(write_ics, event=specs.engagement_event, name="Sanctions tracker engagements")
+        ),
+    },
+)
+
+
 @router.get(
     "",
     summary="List engagements",
     response_model=Page[EngagementRead],
-    responses=problem_responses(400, 422),
+    responses=LISTING.responses(),
 )
 def list_engagements(
-    request: Request,
-    response: Response,
     session: SessionDep,
     filters: EngagementFilterParams,
-    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[EngagementRead]:
+    listing: Annotated[ListRequest[EngagementRead], Depends(LISTING.parameters())],
+) -> Page[EngagementRead] | Response:
     """Engagements, latest first. `from`/`to` keep those whose dates overlap the range (both
     bounds inclusive; an engagement without `end_date` lasts one day). Filters combine with AND;
     the values of a repeated filter with OR."""
-    query = service.list_query(session, filters)
-    page = paginate(
-        session,
-        query,
-        tiebreak=Engagement.id,
-        sorts=service.SORTS,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-        options=service.read_options(),
-    )
-    return answer_page(request, response, Page[EngagementRead], page, service.to_read)
+    return listing.answer(session, service.list_query(session, filters))
 
 
 @router.post(

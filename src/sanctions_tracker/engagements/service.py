@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -17,6 +17,13 @@ from sanctions_tracker.engagements.schemas import (
     ParticipantRead,
 )
 from sanctions_tracker.enums import DatePrecision, EngagementKind, EngagementStatus, ParticipantRole
+from sanctions_tracker.facets import (
+    column_facet,
+    link_facet,
+    link_ref_facet,
+    parent_facet,
+    year_facet,
+)
 from sanctions_tracker.fields import Citation, CitationRead, Ref
 from sanctions_tracker.models import (
     Actor,
@@ -30,9 +37,10 @@ from sanctions_tracker.models import (
     EngagementTopic,
     Organization,
     SanctionsRound,
+    Sector,
 )
 from sanctions_tracker.organizations import service as organizations
-from sanctions_tracker.pagination import contains_text, span_filter
+from sanctions_tracker.pagination import span_filter
 from sanctions_tracker.record_types import (
     RecordType,
     Reference,
@@ -41,6 +49,8 @@ from sanctions_tracker.record_types import (
     ids_for_refs,
 )
 from sanctions_tracker.sanctions_rounds import service as sanctions_rounds
+from sanctions_tracker.search import index as search_index
+from sanctions_tracker.search import service as search
 from sanctions_tracker.sectors import service as sectors
 from sanctions_tracker.sources import service as sources
 
@@ -257,6 +267,15 @@ def referrers(session: Session, engagement: Engagement) -> list[Referrer]:
     return [Referrer("engagements", key, title) for key, title in legs]
 
 
+def search_text(engagement: Engagement) -> tuple[str, str | None]:
+    return engagement.title, search_index.body(
+        engagement.summary,
+        engagement.location_city,
+        [row.quote for row in engagement.sources],
+        [row.topic for row in engagement.topics],
+    )
+
+
 RECORD_TYPE = RecordType(
     name="engagements",
     singular="engagement",
@@ -270,6 +289,7 @@ RECORD_TYPE = RecordType(
     referrers=referrers,
     normalize=normalize,
     parent_of=lambda record: record.parent,
+    search_text=search_text,
 )
 
 
@@ -354,10 +374,52 @@ def list_query(session: Session, filters: EngagementFilters) -> Select[Any]:
         query, Engagement.start_on, Engagement.end_on, filters.date_from, filters.date_to
     )
     if filters.q:
-        query = query.where(
-            or_(
-                contains_text(Engagement.title, filters.q),
-                contains_text(Engagement.summary, filters.q),
-            )
-        )
+        query = query.where(Engagement.id.in_(search.matching_ids("engagements", filters.q)))
     return query
+
+
+FACETS = {
+    "kind": column_facet(Engagement.id, Engagement.kind, "its kind"),
+    "status": column_facet(Engagement.id, Engagement.status, "its status"),
+    "country": link_facet(
+        EngagementCountry.engagement_id, EngagementCountry.country, "each party in `countries`"
+    ),
+    "location_country": column_facet(
+        Engagement.id, Engagement.location_country, "the country it took place in"
+    ),
+    "actor": link_ref_facet(
+        EngagementParticipant.engagement_id,
+        EngagementParticipant.actor_id,
+        Actor,
+        Actor.name,
+        "each participant",
+    ),
+    "organization": link_ref_facet(
+        EngagementOrganization.engagement_id,
+        EngagementOrganization.organization_id,
+        Organization,
+        Organization.name,
+        "each organization involved",
+    ),
+    "sector": link_ref_facet(
+        EngagementSector.engagement_id,
+        EngagementSector.sector_id,
+        Sector,
+        Sector.name,
+        "each sector it names (not their parents)",
+    ),
+    "sanctions_round": link_ref_facet(
+        EngagementSanctionsRound.engagement_id,
+        EngagementSanctionsRound.sanctions_round_id,
+        SanctionsRound,
+        SanctionsRound.title,
+        "each sanctions round it names",
+    ),
+    "topic": link_facet(EngagementTopic.engagement_id, EngagementTopic.topic, "each topic"),
+    "parent": parent_facet(Engagement, "title", "the trip it is a leg of"),
+    "year": year_facet(Engagement.id, Engagement.start_on, "the year of `start_date`"),
+    "date_precision": column_facet(
+        Engagement.id, Engagement.date_precision, "how precise its dates are"
+    ),
+}
+"""What the engagement list can be faceted by; null counts the records without a value."""

@@ -22,6 +22,7 @@ from sanctions_tracker.models.sanctions_rounds import (
     SanctionsRoundSource,
     SanctionsRoundTarget,
 )
+from sanctions_tracker.models.search import SearchDocument
 from sanctions_tracker.models.sectors import Sector
 from sanctions_tracker.models.sources import Source
 
@@ -47,6 +48,7 @@ __all__ = [
     "SanctionsRoundSector",
     "SanctionsRoundSource",
     "SanctionsRoundTarget",
+    "SearchDocument",
     "Sector",
     "Source",
 ]

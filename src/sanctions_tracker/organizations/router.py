@@ -1,10 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import OrganizationKind
+from sanctions_tracker.exports import specs
+from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Organization
 from sanctions_tracker.organizations import service
 from sanctions_tracker.organizations.schemas import (
@@ -12,17 +14,14 @@ from sanctions_tracker.organizations.schemas import (
     OrganizationRead,
     OrganizationRecord,
 )
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
+from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import (
     Codes,
-    Cursor,
-    Limit,
     RefPath,
     Refs,
     Text,
     check_codes,
     check_refs,
-    sort_description,
 )
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
@@ -31,24 +30,41 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 RECORD_TYPE = service.RECORD_TYPE
 
 
+LISTING = Listing(
+    name="organizations",
+    page_type=Page[OrganizationRead],
+    tiebreak=Organization.id,
+    sorts=service.SORTS,
+    default_sort=service.DEFAULT_SORT,
+    read=each(service.to_read),
+    options=service.load_options,
+    facets=service.FACETS,
+    exports=table_exports(specs.ORGANIZATION_COLUMNS),
+)
+
+
 @router.get(
     "",
     summary="List organizations",
     response_model=Page[OrganizationRead],
-    responses=problem_responses(400, 422),
+    responses=LISTING.responses(),
 )
 def list_organizations(
-    request: Request,
-    response: Response,
     session: SessionDep,
+    *,
     kind: Annotated[list[OrganizationKind] | None, Query(description="Any of these kinds")] = None,
     country: Codes = None,
     parent: Annotated[Refs, Query(description="Direct children of this organization")] = None,
-    q: Annotated[Text, Query(description="Text contained in the name or an alias")] = None,
-    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[OrganizationRead]:
+    q: Annotated[
+        Text,
+        Query(
+            description="Full-text search in the name and aliases, "
+            "as in `/v1/search`: words in any form (`sanction` finds `sanctions`), "
+            '`"a phrase"`, `adey*`, `oil OR gas`, `-gas`; a query that cannot be read is a 400',
+        ),
+    ] = None,
+    listing: Annotated[ListRequest[OrganizationRead], Depends(LISTING.parameters())],
+) -> Page[OrganizationRead] | Response:
     """Ministries, alliances, blocs, media and companies, by name."""
     query = service.list_query(
         session,
@@ -57,17 +73,7 @@ def list_organizations(
         parent=check_refs(parent, "parent"),
         q=q,
     )
-    page = paginate(
-        session,
-        query,
-        tiebreak=Organization.id,
-        sorts=service.SORTS,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-        options=service.load_options(),
-    )
-    return answer_page(request, response, Page[OrganizationRead], page, service.to_read)
+    return listing.answer(session, query)
 
 
 @router.post(

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from sanctions_tracker.enums import OrganizationKind
+from sanctions_tracker.facets import column_facet, parent_facet
 from sanctions_tracker.fields import Ref
 from sanctions_tracker.models import (
     Actor,
@@ -17,7 +18,6 @@ from sanctions_tracker.models import (
     OrganizationAlias,
 )
 from sanctions_tracker.organizations.schemas import OrganizationRead, OrganizationRecord
-from sanctions_tracker.pagination import contains_text
 from sanctions_tracker.record_types import (
     RecordType,
     Reference,
@@ -25,6 +25,8 @@ from sanctions_tracker.record_types import (
     Resolver,
     ids_for_refs,
 )
+from sanctions_tracker.search import index as search_index
+from sanctions_tracker.search import service as search
 
 SORTS = {
     "name": Organization.name,
@@ -119,6 +121,10 @@ def referrers(session: Session, organization: Organization) -> list[Referrer]:
     )
 
 
+def search_text(organization: Organization) -> tuple[str, str | None]:
+    return organization.name, search_index.body([alias.alias for alias in organization.aliases])
+
+
 RECORD_TYPE = RecordType(
     name="organizations",
     singular="organization",
@@ -131,6 +137,7 @@ RECORD_TYPE = RecordType(
     references=references,
     referrers=referrers,
     parent_of=lambda record: record.parent,
+    search_text=search_text,
 )
 
 
@@ -150,14 +157,13 @@ def list_query(
     if parent:
         query = query.where(Organization.parent_id.in_(ids_for_refs(session, Organization, parent)))
     if q:
-        query = query.where(
-            or_(
-                contains_text(Organization.name, q),
-                Organization.id.in_(
-                    select(OrganizationAlias.organization_id).where(
-                        contains_text(OrganizationAlias.alias, q)
-                    )
-                ),
-            )
-        )
+        query = query.where(Organization.id.in_(search.matching_ids("organizations", q)))
     return query
+
+
+FACETS = {
+    "kind": column_facet(Organization.id, Organization.kind, "its kind"),
+    "country": column_facet(Organization.id, Organization.country, "its country"),
+    "parent": parent_facet(Organization, "name", "the organization it belongs to"),
+}
+"""What the organization list can be faceted by; null counts those without a value."""

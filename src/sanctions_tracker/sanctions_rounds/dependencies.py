@@ -27,7 +27,12 @@ def sanctions_round_filters(
         date | None, Query(alias="to", description="Announced on or before (inclusive)")
     ] = None,
     q: Annotated[
-        Text, Query(description="Text contained in the title, summary or legal basis")
+        Text,
+        Query(
+            description="Full-text search in the title, summary, legal basis and quotes, "
+            "as in `/v1/search`: words in any form (`sanction` finds `sanctions`), "
+            '`"a phrase"`, `adey*`, `oil OR gas`, `-gas`; a query that cannot be read is a 400',
+        ),
     ] = None,
 ) -> SanctionsRoundFilters:
     return SanctionsRoundFilters(

@@ -1,17 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
+from sanctions_tracker.exports import specs
+from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import SanctionsRound
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
-from sanctions_tracker.params import (
-    Cursor,
-    Limit,
-    RefPath,
-    sort_description,
-)
+from sanctions_tracker.pagination import Page
+from sanctions_tracker.params import RefPath
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 from sanctions_tracker.sanctions_rounds import service
@@ -26,35 +23,33 @@ router = APIRouter(prefix="/v1/sanctions-rounds", tags=["sanctions rounds"])
 RECORD_TYPE = service.RECORD_TYPE
 
 
+LISTING = Listing(
+    name="sanctions-rounds",
+    page_type=Page[SanctionsRoundRead],
+    tiebreak=SanctionsRound.id,
+    sorts=service.SORTS,
+    default_sort=service.DEFAULT_SORT,
+    read=each(service.to_read),
+    options=service.load_options,
+    facets=service.FACETS,
+    exports=table_exports(specs.SANCTIONS_ROUND_COLUMNS),
+)
+
+
 @router.get(
     "",
     summary="List sanctions rounds",
     response_model=Page[SanctionsRoundRead],
-    responses=problem_responses(400, 422),
+    responses=LISTING.responses(),
 )
 def list_sanctions_rounds(
-    request: Request,
-    response: Response,
     session: SessionDep,
     filters: SanctionsRoundFilterParams,
-    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[SanctionsRoundRead]:
+    listing: Annotated[ListRequest[SanctionsRoundRead], Depends(LISTING.parameters())],
+) -> Page[SanctionsRoundRead] | Response:
     """Sanctions rounds, most recently announced first. Filters combine with AND; the values of
     a repeated filter with OR."""
-    query = service.list_query(session, filters)
-    page = paginate(
-        session,
-        query,
-        tiebreak=SanctionsRound.id,
-        sorts=service.SORTS,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-        options=service.load_options(),
-    )
-    return answer_page(request, response, Page[SanctionsRoundRead], page, service.to_read)
+    return listing.answer(session, service.list_query(session, filters))
 
 
 @router.post(

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from sanctions_tracker.enums import Measure, RoundStatus
+from sanctions_tracker.facets import column_facet, link_facet, link_ref_facet, year_facet
 from sanctions_tracker.fields import Citation, CitationRead, Ref
 from sanctions_tracker.models import (
     Engagement,
@@ -19,10 +20,13 @@ from sanctions_tracker.models import (
     SanctionsRoundSector,
     SanctionsRoundSource,
     SanctionsRoundTarget,
+    Sector,
 )
-from sanctions_tracker.pagination import contains_text, span_filter
+from sanctions_tracker.pagination import span_filter
 from sanctions_tracker.record_types import RecordType, Reference, Referrer, Resolver
 from sanctions_tracker.sanctions_rounds.schemas import SanctionsRoundRead, SanctionsRoundRecord
+from sanctions_tracker.search import index as search_index
+from sanctions_tracker.search import service as search
 from sanctions_tracker.sectors import service as sectors
 from sanctions_tracker.sources import service as sources
 
@@ -145,6 +149,14 @@ def referrers(session: Session, sanctions_round: SanctionsRound) -> list[Referre
     return [Referrer("engagements", key, title) for key, title in engagements]
 
 
+def search_text(sanctions_round: SanctionsRound) -> tuple[str, str | None]:
+    return sanctions_round.title, search_index.body(
+        sanctions_round.summary,
+        sanctions_round.legal_basis,
+        [row.quote for row in sanctions_round.sources],
+    )
+
+
 RECORD_TYPE = RecordType(
     name="sanctions_rounds",
     singular="sanctions round",
@@ -156,6 +168,7 @@ RECORD_TYPE = RecordType(
     apply_references=apply_references,
     references=references,
     referrers=referrers,
+    search_text=search_text,
 )
 
 
@@ -222,10 +235,34 @@ def list_query(session: Session, filters: SanctionsRoundFilters) -> Select[Any]:
     )
     if filters.q:
         query = query.where(
-            or_(
-                contains_text(SanctionsRound.title, filters.q),
-                contains_text(SanctionsRound.summary, filters.q),
-                contains_text(SanctionsRound.legal_basis, filters.q),
-            )
+            SanctionsRound.id.in_(search.matching_ids("sanctions_rounds", filters.q))
         )
     return query
+
+
+FACETS = {
+    "imposed_by": link_facet(
+        SanctionsRoundImposer.sanctions_round_id,
+        SanctionsRoundImposer.country,
+        "each jurisdiction imposing it",
+    ),
+    "target": link_facet(
+        SanctionsRoundTarget.sanctions_round_id, SanctionsRoundTarget.country, "each target"
+    ),
+    "measure": link_facet(
+        SanctionsRoundMeasure.sanctions_round_id, SanctionsRoundMeasure.measure, "each measure"
+    ),
+    "sector": link_ref_facet(
+        SanctionsRoundSector.sanctions_round_id,
+        SanctionsRoundSector.sector_id,
+        Sector,
+        Sector.name,
+        "each sector it targets (not their parents)",
+    ),
+    "status": column_facet(SanctionsRound.id, SanctionsRound.status, "its status"),
+    "legal_basis": column_facet(
+        SanctionsRound.id, SanctionsRound.legal_basis, "its legal basis, as written"
+    ),
+    "year": year_facet(SanctionsRound.id, SanctionsRound.announced_on, "the year announced"),
+}
+"""What the sanctions-round list can be faceted by; null counts the rounds without a value."""

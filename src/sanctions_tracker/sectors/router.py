@@ -1,19 +1,20 @@
+from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
+from sanctions_tracker.exports import specs
+from sanctions_tracker.listing import Listing, ListRequest, table_exports
 from sanctions_tracker.models import Sector
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
+from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import (
-    Cursor,
-    Limit,
     RefPath,
     Refs,
     Text,
     check_refs,
-    sort_description,
 )
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
@@ -28,42 +29,47 @@ def _read(session: SessionDep, sector: Sector) -> SectorRead:
     return service.to_read(sector, service.children_of(session, [sector])[sector.id])
 
 
+def _read_batch(session: Session, sectors: Sequence[Sector]) -> list[SectorRead]:
+    children = service.children_of(session, sectors)
+    return [service.to_read(sector, children[sector.id]) for sector in sectors]
+
+
+LISTING = Listing(
+    name="sectors",
+    page_type=Page[SectorRead],
+    tiebreak=Sector.id,
+    sorts=service.SORTS,
+    default_sort=service.DEFAULT_SORT,
+    read=_read_batch,
+    options=service.load_options,
+    facets=service.FACETS,
+    exports=table_exports(specs.SECTOR_COLUMNS),
+)
+
+
 @router.get(
     "",
     summary="List sectors",
     response_model=Page[SectorRead],
-    responses=problem_responses(400, 422),
+    responses=LISTING.responses(),
 )
 def list_sectors(
-    request: Request,
-    response: Response,
     session: SessionDep,
+    *,
     parent: Annotated[Refs, Query(description="Direct children of this sector")] = None,
-    q: Annotated[Text, Query(description="Text contained in the name or description")] = None,
-    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[SectorRead]:
+    q: Annotated[
+        Text,
+        Query(
+            description="Full-text search in the name and description, "
+            "as in `/v1/search`: words in any form (`sanction` finds `sanctions`), "
+            '`"a phrase"`, `adey*`, `oil OR gas`, `-gas`; a query that cannot be read is a 400',
+        ),
+    ] = None,
+    listing: Annotated[ListRequest[SectorRead], Depends(LISTING.parameters())],
+) -> Page[SectorRead] | Response:
     """The sector tree, flat: each sector names its parent and children."""
     query = service.list_query(session, parent=check_refs(parent, "parent"), q=q)
-    page = paginate(
-        session,
-        query,
-        tiebreak=Sector.id,
-        sorts=service.SORTS,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-        options=service.load_options(),
-    )
-    children = service.children_of(session, page.rows)
-    return answer_page(
-        request,
-        response,
-        Page[SectorRead],
-        page,
-        lambda row: service.to_read(row, children[row.id]),
-    )
+    return listing.answer(session, query)
 
 
 @router.post(

@@ -3,10 +3,11 @@
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from sanctions_tracker.facets import parent_facet
 from sanctions_tracker.fields import Ref
 from sanctions_tracker.models import (
     Engagement,
@@ -15,7 +16,6 @@ from sanctions_tracker.models import (
     SanctionsRoundSector,
     Sector,
 )
-from sanctions_tracker.pagination import contains_text
 from sanctions_tracker.record_types import (
     RecordType,
     Reference,
@@ -23,6 +23,8 @@ from sanctions_tracker.record_types import (
     Resolver,
     ids_for_refs,
 )
+from sanctions_tracker.search import index as search_index
+from sanctions_tracker.search import service as search
 from sanctions_tracker.sectors.schemas import SectorRead, SectorRecord
 
 SORTS = {
@@ -115,6 +117,10 @@ def referrers(session: Session, sector: Sector) -> list[Referrer]:
     )
 
 
+def search_text(sector: Sector) -> tuple[str, str | None]:
+    return sector.name, search_index.body(sector.description)
+
+
 RECORD_TYPE = RecordType(
     name="sectors",
     singular="sector",
@@ -127,6 +133,7 @@ RECORD_TYPE = RecordType(
     references=references,
     referrers=referrers,
     parent_of=lambda record: record.parent,
+    search_text=search_text,
 )
 
 
@@ -148,7 +155,9 @@ def list_query(
     if parent:
         query = query.where(Sector.parent_id.in_(ids_for_refs(session, Sector, parent)))
     if q:
-        query = query.where(
-            or_(contains_text(Sector.name, q), contains_text(Sector.description, q))
-        )
+        query = query.where(Sector.id.in_(search.matching_ids("sectors", q)))
     return query
+
+
+FACETS = {"parent": parent_facet(Sector, "name", "the sector one level up")}
+"""What the sector list can be faceted by; null counts the top-level sectors."""

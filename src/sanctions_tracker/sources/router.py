@@ -1,14 +1,16 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import SourceKind
+from sanctions_tracker.exports import specs
+from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Source
-from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
-from sanctions_tracker.params import Cursor, Limit, RefPath, Storable, Text, sort_description
+from sanctions_tracker.pagination import Page
+from sanctions_tracker.params import RefPath, Storable, Text
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 from sanctions_tracker.sources import service
@@ -18,16 +20,27 @@ router = APIRouter(prefix="/v1/sources", tags=["sources"])
 RECORD_TYPE = service.RECORD_TYPE
 
 
+LISTING = Listing(
+    name="sources",
+    page_type=Page[SourceRead],
+    tiebreak=Source.id,
+    sorts=service.SORTS,
+    default_sort=service.DEFAULT_SORT,
+    read=each(service.to_read),
+    facets=service.FACETS,
+    exports=table_exports(specs.SOURCE_COLUMNS),
+)
+
+
 @router.get(
     "",
     summary="List sources",
     response_model=Page[SourceRead],
-    responses=problem_responses(400, 422),
+    responses=LISTING.responses(),
 )
 def list_sources(
-    request: Request,
-    response: Response,
     session: SessionDep,
+    *,
     kind: Annotated[list[SourceKind] | None, Query(description="Any of these kinds")] = None,
     publisher: Annotated[
         str | None, Query(description="Text contained in the publisher"), Storable
@@ -38,25 +51,21 @@ def list_sources(
     date_to: Annotated[
         date | None, Query(alias="to", description="Published on or before (inclusive)")
     ] = None,
-    q: Annotated[Text, Query(description="Text contained in the title (case-insensitive)")] = None,
-    sort: Annotated[str, Query(description=sort_description(service.SORTS))] = service.DEFAULT_SORT,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[SourceRead]:
+    q: Annotated[
+        Text,
+        Query(
+            description="Full-text search in the title, publisher and authors, "
+            "as in `/v1/search`: words in any form (`sanction` finds `sanctions`), "
+            '`"a phrase"`, `adey*`, `oil OR gas`, `-gas`; a query that cannot be read is a 400',
+        ),
+    ] = None,
+    listing: Annotated[ListRequest[SourceRead], Depends(LISTING.parameters())],
+) -> Page[SourceRead] | Response:
     """The articles, statements, press releases and legal acts cited by records, newest first."""
     query = service.list_query(
         kind=kind, publisher=publisher, date_from=date_from, date_to=date_to, q=q
     )
-    page = paginate(
-        session,
-        query,
-        tiebreak=Source.id,
-        sorts=service.SORTS,
-        sort=sort,
-        cursor=cursor,
-        limit=limit,
-    )
-    return answer_page(request, response, Page[SourceRead], page, service.to_read)
+    return listing.answer(session, query)
 
 
 @router.post(

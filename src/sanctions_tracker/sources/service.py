@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from sanctions_tracker.enums import SourceKind
+from sanctions_tracker.facets import column_facet, year_facet
 from sanctions_tracker.fields import Ref
 from sanctions_tracker.models import (
     Engagement,
@@ -18,6 +19,8 @@ from sanctions_tracker.models import (
 )
 from sanctions_tracker.pagination import contains_text, span_filter
 from sanctions_tracker.record_types import RecordType, Reference, Referrer, Resolver
+from sanctions_tracker.search import index as search_index
+from sanctions_tracker.search import service as search
 from sanctions_tracker.sources.schemas import SourceRead, SourceRecord
 
 SORTS = {
@@ -99,6 +102,10 @@ def referrers(session: Session, source: Source) -> list[Referrer]:
     ]
 
 
+def search_text(source: Source) -> tuple[str, str | None]:
+    return source.title, search_index.body(source.publisher, source.authors)
+
+
 RECORD_TYPE = RecordType(
     name="sources",
     singular="source",
@@ -110,6 +117,7 @@ RECORD_TYPE = RecordType(
     apply_references=apply_references,
     references=references,
     referrers=referrers,
+    search_text=search_text,
 )
 
 
@@ -128,5 +136,13 @@ def list_query(
         query = query.where(contains_text(Source.publisher, publisher))
     query = span_filter(query, Source.published_on, Source.published_on, date_from, date_to)
     if q:
-        query = query.where(contains_text(Source.title, q))
+        query = query.where(Source.id.in_(search.matching_ids("sources", q)))
     return query
+
+
+FACETS = {
+    "kind": column_facet(Source.id, Source.kind, "its kind"),
+    "publisher": column_facet(Source.id, Source.publisher, "its publisher, as written"),
+    "year": year_facet(Source.id, Source.published_on, "the year published"),
+}
+"""What the source list can be faceted by; null counts the sources without a publisher."""

@@ -1,0 +1,56 @@
+"""CSV that opens cleanly in a spreadsheet: UTF-8 with a byte order mark, a header row, RFC 4180
+quoting and CRLF line ends, and text cells that a spreadsheet would run as formulas defused.
+
+The byte order mark is there for Excel, which otherwise reads the file as the local code page and
+garbles every accented name; LibreOffice, pandas and Python's csv (`encoding="utf-8-sig"`) all
+read it as the BOM it is."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sanctions_tracker.exports.chunks import encoded
+from sanctions_tracker.exports.columns import Cell, Column
+
+BOM = "\ufeff"
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list)."""
+
+
+def cell(value: Cell) -> str | int | float:
+    """A value as written: numbers as numbers (never escaped, so -0.1276 stays a number), text
+    that starts like a formula behind a `'`, which spreadsheets show as plain text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_lines(items: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:
+    """The BOM and header, then one line per item."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+
+    def line(values: Iterable[str | int | float]) -> str:
+        writer.writerow(values)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield BOM + line(column.header for column in columns)
+    for item in items:
+        yield line(cell(column.value(item)) for column in columns)
+
+
+def write_csv(items: Iterable[Any], columns: Sequence[Column]) -> Iterator[bytes]:
+    return encoded(csv_lines(items, columns))

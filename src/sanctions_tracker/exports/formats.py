@@ -1,0 +1,125 @@
+"""The answer formats of lists, their media types, and content negotiation.
+
+An explicit `format` parameter wins; otherwise the `Accept` header decides, with its q-values.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sanctions_tracker.problems import NotAcceptable
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    ndjson = "ndjson"
+    geojson = "geojson"
+    ics = "ics"
+
+
+MEDIA_TYPES: dict[ExportFormat, str] = {
+    ExportFormat.json: "application/json",
+    ExportFormat.csv: "text/csv",
+    ExportFormat.ndjson: "application/x-ndjson",
+    ExportFormat.geojson: "application/geo+json",
+    ExportFormat.ics: "text/calendar",
+}
+"""The media type each format is negotiated by (without parameters)."""
+
+CONTENT_TYPES: dict[ExportFormat, str] = {
+    ExportFormat.json: "application/json",
+    ExportFormat.csv: "text/csv; charset=utf-8; header=present",
+    ExportFormat.ndjson: "application/x-ndjson",
+    ExportFormat.geojson: "application/geo+json",
+    ExportFormat.ics: "text/calendar; charset=utf-8",
+}
+"""The `Content-Type` each format is answered with."""
+
+EXTENSIONS: dict[ExportFormat, str] = {
+    ExportFormat.csv: "csv",
+    ExportFormat.ndjson: "ndjson",
+    ExportFormat.geojson: "geojson",
+    ExportFormat.ics: "ics",
+}
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    quality: float
+    position: int
+
+    def specificity(self, media_type: str) -> int | None:
+        """How precisely this range names `media_type` (2 exactly, 1 `type/*`, 0 `*/*`), or
+        None when it does not match it at all."""
+        kind, _, subtype = media_type.partition("/")
+        if self.type == "*":
+            return 0 if self.subtype == "*" else None
+        if self.type != kind:
+            return None
+        if self.subtype == "*":
+            return 1
+        return 2 if self.subtype == subtype else None
+
+
+def parse_accept(header: str) -> list[MediaRange]:
+    """The media ranges of an `Accept` header; parameters other than `q` are ignored and a
+    malformed range is skipped rather than failing the request."""
+    ranges = []
+    for position, part in enumerate(header.split(",")):
+        media, *parameters = part.split(";")
+        kind, slash, subtype = media.strip().lower().partition("/")
+        if not slash or not kind or not subtype:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    quality = 0.0
+        ranges.append(MediaRange(kind, subtype, quality, position))
+    return ranges
+
+
+def negotiate(
+    requested: ExportFormat | None, accept: str | None, offered: Sequence[ExportFormat]
+) -> ExportFormat:
+    """The format to answer in: `requested` (already checked against `offered`) if given,
+    else the offered format that `Accept` prefers.
+
+    Each offered media type takes the q-value of the most specific range matching it. The
+    highest q wins; among equals a named type beats a wildcard, then the range listed first,
+    then the order of `offered` (JSON first, so `*/*` and no `Accept` at all mean JSON)."""
+    if requested is not None:
+        return requested
+    if accept is None or not accept.strip():
+        return offered[0]
+    ranges = parse_accept(accept)
+    best: tuple[float, int, int, int] | None = None
+    chosen = None
+    for rank, candidate in enumerate(offered):
+        matches = [
+            (specificity, media_range)
+            for media_range in ranges
+            if (specificity := media_range.specificity(MEDIA_TYPES[candidate])) is not None
+        ]
+        if not matches:
+            continue
+        specificity, media_range = max(matches, key=lambda match: match[0])
+        if media_range.quality <= 0:
+            continue
+        score = (media_range.quality, specificity, -media_range.position, -rank)
+        if best is None or score > best:
+            best, chosen = score, candidate
+    if chosen is None:
+        supported = [MEDIA_TYPES[candidate] for candidate in offered]
+        raise NotAcceptable(
+            f"None of the media types in Accept is offered here; ask for one of "
+            f"{', '.join(supported)} (or use the `format` parameter).",
+            supported=supported,
+        )
+    return chosen
