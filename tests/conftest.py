@@ -115,3 +115,21 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             yellow=True,
             bold=True,
         )
+
+
+# The generated store, shared read-only by the views' tests (stats, network, timeline, ...).
+from tests.generated import GeneratedStore, generate_bundle, open_store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def generated_store(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GeneratedStore]:
+    """`tests.generated.generate_bundle()` in its own committed database of that backend, loaded
+    once per session; `.client` serves it (writes are rolled back), `.bundle` is the data."""
+    databases = blank_database(backend, str(tmp_path_factory.mktemp(f"generated-{backend}")))
+    try:
+        with open_store(next(databases), generate_bundle()) as store:
+            yield store
+    finally:
+        databases.close()  # drops the PostgreSQL database

@@ -17,6 +17,7 @@ from sanctions_tracker.caching import ETagMiddleware
 from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.router import router as engagements_router
+from sanctions_tracker.network.router import router as network_router
 from sanctions_tracker.organizations.router import router as organizations_router
 from sanctions_tracker.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -29,6 +30,7 @@ from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds
 from sanctions_tracker.search.router import router as search_router
 from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
+from sanctions_tracker.stats.router import router as stats_router
 from sanctions_tracker.timeline.router import router as timeline_router
 
 DESCRIPTION = """
@@ -186,6 +188,8 @@ ROUTERS = [
     countries_router,
     search_router,
     timeline_router,
+    stats_router,
+    network_router,
     bundles_router,
 ]
 
