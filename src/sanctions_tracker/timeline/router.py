@@ -1,9 +1,19 @@
+from collections.abc import Iterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session
 
-from sanctions_tracker.db import SessionDep
+from sanctions_tracker.db import SessionDep, StreamSessionDep
+from sanctions_tracker.exports import specs
+from sanctions_tracker.exports.csv_writer import write_csv
+from sanctions_tracker.exports.formats import MEDIA_TYPES, ExportFormat, negotiate
+from sanctions_tracker.exports.geojson import write_geojson
+from sanctions_tracker.exports.ics import write_ics
+from sanctions_tracker.exports.ndjson import write_ndjson
+from sanctions_tracker.exports.stream import download
+from sanctions_tracker.listing import begin_snapshot
 from sanctions_tracker.pagination import DEFAULT_LIMIT, set_link_header
 from sanctions_tracker.params import Codes, Cursor, Limit, Refs, Text, check_codes, check_refs
 from sanctions_tracker.problems import ValidationFailed, field_error, problem_responses
@@ -13,16 +23,48 @@ from sanctions_tracker.timeline.schemas import ItemType, Order, TimelinePage
 router = APIRouter(prefix="/v1/timeline", tags=["views"])
 
 
+FORMATS = list(ExportFormat)
+FILE_NAME = "timeline"
+FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The page, or every matching item as a file",
+        "content": {MEDIA_TYPES[f]: {"schema": {"type": "string"}} for f in FORMATS[1:]},
+    }
+}
+RESPONSES = FILES | problem_responses(400, 406, 422)
+
+
+def _write(
+    export_format: ExportFormat, session: Session, filters: service.TimelineFilters, order: Order
+) -> Iterator[bytes]:
+    """The file's bytes; maps and calendars hold the engagements among the items (the located
+    ones for GeoJSON), CSV and NDJSON every item."""
+    if export_format is ExportFormat.geojson:
+        return write_geojson(
+            service.every_engagement(session, filters, order), specs.engagement_feature
+        )
+    if export_format is ExportFormat.ics:
+        return write_ics(
+            service.every_engagement(session, filters, order),
+            specs.engagement_event,
+            "Sanctions tracker timeline",
+        )
+    if export_format is ExportFormat.csv:
+        return write_csv(service.every_item(session, filters, order), specs.TIMELINE_COLUMNS)
+    return write_ndjson(service.every_item(session, filters, order))
+
+
 @router.get(
     "",
     summary="Engagements and sanctions rounds in one chronological stream",
     response_model=TimelinePage,
-    responses=problem_responses(400, 422),
+    responses=RESPONSES,
 )
 def timeline(
     request: Request,
     response: Response,
     session: SessionDep,
+    stream_session: StreamSessionDep,
     order: Annotated[Order, Query(description="`desc`: latest first; `asc`: oldest first")] = (
         Order.desc
     ),
@@ -59,11 +101,19 @@ def timeline(
     q: Annotated[Text, Query(description="Full-text search over the items' text")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> TimelinePage:
+    format: Annotated[
+        ExportFormat | None,
+        Query(
+            description="`json` (the default, one page); `csv` or `ndjson` (every matching item, "
+            "not paged); `geojson` or `ics` (the located engagements among them as a map, or "
+            "all of them as an all-day calendar). Without it, the `Accept` header chooses."
+        ),
+    ] = None,
+) -> TimelinePage | Response:
     """One stream of dated items: an engagement is dated by its `start_date`, a sanctions round
     by its `announced_on`. Items on the same day are ordered engagements first, then by id
     (reversed for `order=desc`). Each item has a `type` and the fields a dashboard card needs;
-    follow `next_cursor` for more."""
+    follow `next_cursor` for more, or ask for a file of every item with `format`."""
     if date_from is not None and date_to is not None and date_to < date_from:
         raise ValidationFailed([field_error("/to", "`to` must not be before `from`", "query")])
     filters = service.TimelineFilters(
@@ -75,6 +125,18 @@ def timeline(
         date_to=date_to,
         q=q,
     )
+    chosen = negotiate(format, request.headers.get("accept"), FORMATS)
+    if chosen is not ExportFormat.json:
+        begin_snapshot(stream_session)
+        return download(
+            request,
+            session,
+            service.file_rows(session, filters),
+            _write(chosen, stream_session, filters, order),
+            chosen,
+            FILE_NAME,
+        )
+    response.headers["Vary"] = "Accept"
     page = service.page(session, filters, order, cursor, limit)
     set_link_header(request, response, page.next_cursor)
     return TimelinePage(items=list(page.rows), total=page.total, next_cursor=page.next_cursor)

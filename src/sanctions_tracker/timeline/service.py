@@ -3,23 +3,24 @@
 import base64
 import binascii
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Select, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Select, Table, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from sanctions_tracker.engagements import service as engagements
+from sanctions_tracker.engagements.schemas import EngagementRead
 from sanctions_tracker.models import (
     Engagement,
     SanctionsRound,
     SanctionsRoundImposer,
     SanctionsRoundTarget,
 )
-from sanctions_tracker.pagination import PageRows
+from sanctions_tracker.pagination import BATCH_SIZE, PageRows
 from sanctions_tracker.problems import BadRequest
 from sanctions_tracker.record_types import MAX_ID
 from sanctions_tracker.sanctions_rounds import service as sanctions_rounds
@@ -220,3 +221,61 @@ def _fields(read: BaseModel, names: set[str]) -> dict[str, Any]:
 
 _ENGAGEMENT_FIELDS = set(EngagementItem.model_fields) - {"type", "date"}
 _ROUND_FIELDS = set(SanctionsRoundItem.model_fields) - {"type", "date"}
+
+
+def positions_in_batches(
+    session: Session, filters: TimelineFilters, order: Order, size: int = BATCH_SIZE
+) -> Iterator[list[tuple[ItemType, int]]]:
+    """Every matching `(type, id)` in timeline order, `size` at a time, fetched by position."""
+    rows = timeline_rows(session, filters)
+    after: Position | None = None
+    while True:
+        found = session.execute(ordered(rows, order, after).limit(size)).all()
+        if not found:
+            return
+        yield [(ItemType(row.type), row.id) for row in found]
+        if len(found) < size:
+            return
+        last = found[-1]
+        after = Position(last.day, ItemType(last.type), last.id)
+
+
+def every_item(session: Session, filters: TimelineFilters, order: Order) -> Iterator[Item]:
+    """Every matching item as a card, one batch in memory at a time."""
+    for positions in positions_in_batches(session, filters, order):
+        yield from items(session, positions)
+        session.expunge_all()
+
+
+def every_engagement(
+    session: Session, filters: TimelineFilters, order: Order
+) -> Iterator[EngagementRead]:
+    """The engagements among the matching items, whole (for maps and calendars)."""
+    only_engagements = replace(filters, types=[ItemType.engagement])
+    for positions in positions_in_batches(session, only_engagements, order):
+        ids = [row_id for _, row_id in positions]
+        loaded = {
+            engagement.id: engagements.to_read(engagement)
+            for engagement in session.scalars(
+                select(Engagement)
+                .where(Engagement.id.in_(ids))
+                .options(*engagements.read_options())
+            )
+        }
+        yield from (loaded[row_id] for row_id in ids)
+        session.expunge_all()
+
+
+def file_rows(session: Session, filters: TimelineFilters) -> list[tuple[Table, Select[Any]]]:
+    """The ids behind a timeline file, per table, for its ETag."""
+    rows = timeline_rows(session, filters)
+    return [
+        (
+            cast(Table, Engagement.__table__),
+            select(rows.c.id).where(rows.c.type == ItemType.engagement.value),
+        ),
+        (
+            cast(Table, SanctionsRound.__table__),
+            select(rows.c.id).where(rows.c.type == ItemType.sanctions_round.value),
+        ),
+    ]
