@@ -42,6 +42,9 @@ sectors they hit; and the source behind every record.
 * `{ref}` in a path is a record's key or its integer id.
 * Errors are RFC 9457 `application/problem+json` documents; validation errors list every field
   with a JSON Pointer.
+* Lists take `facets=` (counts over the whole filtered set) and `format=csv|ndjson|geojson|ics`
+  (or an `Accept` header) for a streamed file of every matching record.
+* Every successful `GET` has an `ETag`; send it back as `If-None-Match` for a `304`.
 * `POST /v1/import` and `GET /v1/export` speak the `sanctions-tracker-bundle/1` format.
 """
 
@@ -57,11 +60,13 @@ TAGS = [
     {"name": "sectors", "description": "The sector tree that rounds target."},
     {"name": "sources", "description": "Articles, statements, press releases, legal acts."},
     {"name": "countries", "description": "ISO 3166-1 countries plus EU (read-only)."},
-    {"name": "search", "description": "Full-text search across every record type."},
     {
-        "name": "views",
-        "description": "The analyst's views: timeline, statistics, network, full-text search.",
+        "name": "timeline",
+        "description": "Engagements and sanctions rounds in one chronological stream.",
     },
+    {"name": "stats", "description": "Counts per period and value, holes filled with zeros."},
+    {"name": "network", "description": "Who engaged whom, as nodes and weighted edges."},
+    {"name": "search", "description": "Full-text search across every record type."},
     {"name": "bundles", "description": "Import and export in the bundle format."},
     {"name": "operations", "description": "Health and readiness."},
 ]

@@ -216,7 +216,7 @@ def test_snippets_are_html_safe(client: TestClient, session: Session) -> None:
     inside_markup = search(client, "alert")["items"][0]["snippet"]
 
     assert by_title == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Rosatom</mark>"
-    assert by_body == "Nuclear &lt;b&gt;energy&lt;/b&gt; &amp; &quot;<mark>fuel</mark>&quot;"
+    assert by_body == 'Nuclear &lt;b&gt;energy&lt;/b&gt; &amp; "<mark>fuel</mark>"'
     assert inside_markup == "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt; Rosatom"
 
 

@@ -86,10 +86,10 @@ def render(text: str, marks: list[Span]) -> str:
         mark_start, mark_stop = max(mark_start, start), min(mark_stop, stop)
         if mark_start >= mark_stop:
             continue
-        pieces.append(html.escape(text[position:mark_start]))
-        pieces.append("<mark>" + html.escape(text[mark_start:mark_stop]) + "</mark>")
+        pieces.append(html.escape(text[position:mark_start], quote=False))
+        pieces.append("<mark>" + html.escape(text[mark_start:mark_stop], quote=False) + "</mark>")
         position = mark_stop
-    pieces.append(html.escape(text[position:stop]))
+    pieces.append(html.escape(text[position:stop], quote=False))
     pieces.append("…" if stop < len(text) else "")
     return re.sub(" {2,}", " ", "".join(pieces)).strip()
 

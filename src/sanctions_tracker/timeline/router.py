@@ -20,7 +20,7 @@ from sanctions_tracker.problems import ValidationFailed, field_error, problem_re
 from sanctions_tracker.timeline import service
 from sanctions_tracker.timeline.schemas import ItemType, Order, TimelinePage
 
-router = APIRouter(prefix="/v1/timeline", tags=["views"])
+router = APIRouter(prefix="/v1/timeline", tags=["timeline"])
 
 
 FORMATS = list(ExportFormat)
