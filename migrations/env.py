@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from the caller's connection or the settings."""
 
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from sqlalchemy import Connection
@@ -22,9 +23,24 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=_not_search_index,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _not_search_index(
+    item: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """The full-text indexes live outside the models (FTS5 tables, a generated tsvector column
+    and its GIN index; see revision 0003): autogenerate must leave them alone."""
+    if name is None:
+        return True
+    if type_ == "table" and name.startswith("search_fts_"):
+        return False
+    if type_ == "index" and name == "ix_search_documents_document":
+        return False
+    return not (type_ == "column" and name == "document" and item.table.name == "search_documents")
 
 
 def run_migrations_offline() -> None:

@@ -25,12 +25,15 @@ from sanctions_tracker.models.sanctions_rounds import (
 from sanctions_tracker.models.search import SearchDocument
 from sanctions_tracker.models.sectors import Sector
 from sanctions_tracker.models.sources import Source
+from sanctions_tracker.models.trust import ApiKey, Change, IdempotentRequest
 
 __all__ = [
     "Actor",
     "ActorAlias",
     "ActorPosition",
+    "ApiKey",
     "Base",
+    "Change",
     "Country",
     "Engagement",
     "EngagementCountry",
@@ -40,6 +43,7 @@ __all__ = [
     "EngagementSector",
     "EngagementSource",
     "EngagementTopic",
+    "IdempotentRequest",
     "Organization",
     "OrganizationAlias",
     "SanctionsRound",
