@@ -73,12 +73,13 @@ class Matches(ColumnElement[bool]):
 
 @compiles(Matches, "sqlite")
 def _matches_sqlite(element: Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(sqlite_condition(element.query), **kw)
+    # Grouped: an OR of a word and a prefix must not bind to the conditions around it.
+    return compiler.process(sqlite_condition(element.query).self_group(), **kw)
 
 
 @compiles(Matches, "postgresql")
 def _matches_postgresql(element: Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(postgresql_condition(element.query), **kw)
+    return compiler.process(postgresql_condition(element.query).self_group(), **kw)
 
 
 @compiles(Matches)
@@ -191,7 +192,16 @@ def _tsquery(term: Term, config: Config) -> Any:
 
 
 def _term_tsquery(term: Term) -> Any:
-    return _any_tsquery([_tsquery(term, config) for config in tsquery_configs(term)])
+    tsqueries = [_tsquery(term, config) for config in tsquery_configs(term)]
+    if len(term.words) < 2 or len(tsqueries) < 2:
+        return _any_tsquery(tsqueries)
+    # English drops a phrase's stop words ("further measures" would become just 'measur'):
+    # such a phrase is looked up word for word only, as FTS5 (which has no stop words) does.
+    english, simple = tsqueries
+    return case(
+        (func.numnode(english) == func.numnode(simple), _any_tsquery(tsqueries)),
+        else_=simple,
+    )
 
 
 def _any_tsquery(tsqueries: Sequence[Any]) -> Any:
