@@ -349,6 +349,8 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
         ("-gas", "only excludes words"),
         ("oil OR -gas", "`OR` cannot join an excluded term"),
         ("'); --", "holds no word to search for"),
+        (" ".join(["a"] * 85), "at most 32 are searched for"),
+        ("oil OR " + " ".join(["b"] * 32), "has 33 terms"),
     ],
 )
 @pytest.mark.parametrize("path", ["/v1/search", "/v1/engagements", "/v1/actors", "/v1/sources"])

@@ -66,10 +66,20 @@ def _item_format(annotation: Any, formats: Mapping[type, ItemFormat], where: str
     raise TypeError(f"{where}: no CSV format for list items of type {annotation!r}")
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list)."""
+
+
+def defused(text: str) -> str:
+    """`text` behind a `'` when a spreadsheet would run it as a formula. Applied to each element
+    of a list too, so splitting a `;`-joined cell into columns exposes no formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
 def _listed(name: str, item_format: ItemFormat) -> Callable[[Any], Cell]:
     def value(item: Any) -> Cell:
         values = _get(item, name) or []
-        return LIST_SEPARATOR.join(item_format(element) for element in values)
+        return LIST_SEPARATOR.join(defused(item_format(element)) for element in values)
 
     return value
 

@@ -12,12 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sanctions_tracker.exports.chunks import encoded
-from sanctions_tracker.exports.columns import Cell, Column
+from sanctions_tracker.exports.columns import Cell, Column, defused
 
 BOM = "\ufeff"
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list)."""
 
 
 def cell(value: Cell) -> str | int | float:
@@ -32,7 +29,7 @@ def cell(value: Cell) -> str | int | float:
     if isinstance(value, datetime | date):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return defused(text)
 
 
 def csv_lines(items: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:

@@ -86,6 +86,10 @@ def _lex(text: str) -> list[_Item]:
     return [item for item in items if item is not None]
 
 
+MAX_TERMS = 32
+"""More terms than an analyst types; bounds the size of the SQL a query compiles to."""
+
+
 def parse(text: str) -> Query:
     """The query `text` as groups of terms; QuerySyntaxError says what is wrong with it."""
     groups: list[list[Term]] = []
@@ -116,6 +120,11 @@ def parse(text: str) -> Query:
         )
     if not groups:
         raise QuerySyntaxError("The query only excludes words; add a word to look for.")
+    terms = sum(len(group) for group in groups) + len(excluded)
+    if terms > MAX_TERMS:
+        raise QuerySyntaxError(
+            f"The query has {terms} terms; at most {MAX_TERMS} are searched for at once."
+        )
     return Query(tuple(tuple(group) for group in groups), tuple(excluded))
 
 
