@@ -48,8 +48,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# Browser scripts served from localhost may call the API (set the variable, even empty, to change it).
 run: venv ## Serve the API on HOST:PORT (default 127.0.0.1:8000); migrates and seeds an empty store
-	exec $(BIN)/sanctions-tracker serve --host $(HOST) --port $(PORT)
+	SANCTIONS_TRACKER_CORS_ORIGINS="$${SANCTIONS_TRACKER_CORS_ORIGINS-http://localhost:*,http://127.0.0.1:*}" \
+		exec $(BIN)/sanctions-tracker serve --host $(HOST) --port $(PORT)
 
 test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x')
 	$(BIN)/pytest $(PYTEST_ARGS)

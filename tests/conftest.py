@@ -6,9 +6,12 @@ transaction that is rolled back at its end, the app's own commits becoming savep
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -16,11 +19,19 @@ from sqlalchemy.orm import Session
 
 from sanctions_tracker import migrations
 from sanctions_tracker.app import create_app
+from sanctions_tracker.auth import service as keys
 from sanctions_tracker.db import build_engine, get_session, get_stream_session
+from sanctions_tracker.models.base import utcnow
+from sanctions_tracker.models.trust import Role
 
 POSTGRES_URL_VARIABLE = "SANCTIONS_TRACKER_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VARIABLE = "SANCTIONS_TRACKER_TEST_REQUIRE_POSTGRES"
 BACKENDS = ["sqlite", "postgresql"]
+
+# The suite's clients make far more requests a minute than any real client may; the rate limit
+# has its own tests (tests/test_limits.py), which configure their apps themselves.
+os.environ.setdefault("SANCTIONS_TRACKER_RATE_LIMIT_PER_MINUTE", "0")
+os.environ.setdefault("SANCTIONS_TRACKER_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0")
 
 _postgres_skipped = False
 
@@ -87,7 +98,9 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(session: Session) -> Iterator[TestClient]:
+def app(session: Session) -> FastAPI:
+    """The app, serving the test's session; override its dependencies (e.g. `get_settings`)
+    before the first request."""
     app = create_app()
 
     def request_session() -> Iterator[Session]:
@@ -103,8 +116,61 @@ def client(session: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = request_session
     app.dependency_overrides[get_stream_session] = stream_session
-    with TestClient(app) as test_client:
-        yield test_client
+    return app
+
+
+IDENTITIES = ("anonymous", "reader", "editor", "admin", "revoked", "expired")
+"""Who a test client can be: no key, a key of each role, and two dead admin keys."""
+
+
+def make_identity_key(session: Session, identity: str) -> str:
+    """A key for `identity`, made in the test's transaction; answers the secret. Revoked and
+    expired keys have the admin role, so only their death keeps them out."""
+    role = Role(identity) if identity in Role.__members__ else Role.admin
+    expires_at = utcnow() - timedelta(days=1) if identity == "expired" else None
+    key, secret = keys.create_key(
+        session, name=f"test-{identity}", role=role, expires_at=expires_at
+    )
+    if identity == "revoked":
+        keys.revoke_key(session, key.name)
+    session.commit()  # a savepoint release: the test's outer transaction still undoes it
+    return secret
+
+
+ClientAs = Callable[[str], TestClient]
+
+
+@pytest.fixture
+def client_as(app: FastAPI, session: Session) -> Iterator[ClientAs]:
+    """`client_as("reader")`: a client that sends that identity's key with every request (see
+    `IDENTITIES`); all of them serve the same app and session."""
+    clients: dict[str, TestClient] = {}
+    with ExitStack() as stack:
+
+        def client_for(identity: str) -> TestClient:
+            if identity not in IDENTITIES:
+                raise ValueError(f"unknown identity {identity!r}; one of {IDENTITIES}")
+            if identity not in clients:
+                headers = {}
+                if identity != "anonymous":
+                    secret = make_identity_key(session, identity)
+                    headers["Authorization"] = f"Bearer {secret}"
+                clients[identity] = stack.enter_context(TestClient(app, headers=headers))
+            return clients[identity]
+
+        yield client_for
+
+
+@pytest.fixture
+def client(client_as: ClientAs) -> TestClient:
+    """A client with an admin key: it may do everything."""
+    return client_as("admin")
+
+
+@pytest.fixture
+def anonymous_client(client_as: ClientAs) -> TestClient:
+    """A client that sends no key."""
+    return client_as("anonymous")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -28,8 +28,10 @@ def etag(client: TestClient, path: str) -> str:
     "path", [TRUSS, "/v1/actors", "/v1/countries/GB", "/v1/export", "/openapi.json", "/healthz"]
 )
 def test_every_read_carries_a_strong_etag_and_asks_to_revalidate(
-    client: TestClient, path: str
+    anonymous_client: TestClient, path: str
 ) -> None:
+    """Anonymous reads may be cached and revalidated; keyed answers are `no-store`."""
+    client = anonymous_client
     answer = client.get(path)
     assert answer.status_code == 200
     assert answer.headers["etag"][0] == answer.headers["etag"][-1] == '"'
@@ -101,16 +103,19 @@ def test_errors_and_writes_carry_no_etag(client: TestClient) -> None:
     assert "etag" not in created.headers
 
 
-def test_a_streamed_file_is_tagged_before_it_starts(client: TestClient, session: Session) -> None:
+def test_a_streamed_file_is_tagged_before_it_starts(
+    client: TestClient, anonymous_client: TestClient, session: Session
+) -> None:
     make_actor(session, key="liz-truss", name="Liz Truss", country="GB")
     make_actor(session, key="wally-adeyemo", name="Wally Adeyemo", country="US")
     make_engagement(session, key="call", participants=[{"actor": "liz-truss"}])
     path = "/v1/engagements?format=csv"
 
-    first = client.get(path)
+    first = anonymous_client.get(path)
     assert first.status_code == 200
     tag = first.headers["etag"]
     assert first.headers["cache-control"] == "no-cache"
+    assert client.get(path).headers["cache-control"] == "no-store"  # an authenticated answer
     again = client.get(path, headers={"If-None-Match": tag})
     assert (again.status_code, again.content) == (304, b"")
     assert again.headers["etag"] == tag

@@ -1,14 +1,22 @@
 """The `sanctions-tracker` command, run as a user runs it."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
 
+from sanctions_tracker import cli
+from sanctions_tracker.auth import service as keys
+from sanctions_tracker.models.trust import Role
 from tests.conftest import blank_database
 
 COMMAND = [sys.executable, "-m", "sanctions_tracker.cli"]
@@ -30,7 +38,19 @@ def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["serve"], ["db", "upgrade"], ["db", "downgrade"], ["seed"], ["import"], ["export"]],
+    [
+        [],
+        ["serve"],
+        ["db", "upgrade"],
+        ["db", "downgrade"],
+        ["seed"],
+        ["import"],
+        ["export"],
+        ["keys"],
+        ["keys", "create"],
+        ["keys", "list"],
+        ["keys", "revoke"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = subprocess.run(
@@ -90,3 +110,35 @@ def test_an_unreadable_file_is_exit_2(database_url: str, tmp_path: Path) -> None
 
     assert result.returncode == 2
     assert "cannot read" in result.stderr
+
+
+@pytest.fixture
+def serve_without_serving(session: Session, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """`serve` in-process against the test's database, with uvicorn's run recorded, not run."""
+    sessions = sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint")
+    runs: list[Any] = []
+    monkeypatch.setattr(cli, "get_sessionmaker", lambda: sessions)
+    monkeypatch.setattr(cli, "get_engine", lambda: SimpleNamespace(dispose=lambda: None))
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: runs.append(kwargs))
+    return runs
+
+
+def test_serve_says_how_to_make_the_first_key(
+    serve_without_serving: list[Any], session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    def hints() -> list[str]:
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="sanctions_tracker"):
+            assert cli.main(["serve", "--no-migrate", "--no-seed"]) == 0
+        return [record.getMessage() for record in caplog.records]
+
+    assert hints() == [
+        "no API keys yet: reads are open, writes need a key; make one with "
+        "`sanctions-tracker keys create --role admin --name me`"
+    ]
+    keys.create_key(session, name="gone", role=Role.admin)
+    keys.revoke_key(session, "gone")
+    assert len(hints()) == 1  # a revoked key is no key
+    keys.create_key(session, name="me", role=Role.admin)
+    assert hints() == []
+    assert len(serve_without_serving) == 3

@@ -3,20 +3,27 @@
 from importlib.resources import files
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
-from sanctions_tracker import __version__, migrations
+from sanctions_tracker import __version__, idempotency, migrations
 from sanctions_tracker.actors.router import router as actors_router
+from sanctions_tracker.auth.dependencies import authorize
+from sanctions_tracker.auth.middleware import NoStoreWithCredentialsMiddleware
+from sanctions_tracker.auth.openapi import document_security
+from sanctions_tracker.auth.router import router as keys_router
 from sanctions_tracker.bundles.router import router as bundles_router
 from sanctions_tracker.caching import ETagMiddleware
+from sanctions_tracker.config import Settings, get_settings
 from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.router import router as engagements_router
+from sanctions_tracker.history.router import router as history_router
+from sanctions_tracker.limits import RATE_LIMIT_EXEMPT_PATHS, SQLiteWriteGate, install_limits
 from sanctions_tracker.network.router import router as network_router
 from sanctions_tracker.organizations.router import router as organizations_router
 from sanctions_tracker.problems import (
@@ -45,7 +52,19 @@ sectors they hit; and the source behind every record.
 * Lists take `facets=` (counts over the whole filtered set) and `format=csv|ndjson|geojson|ics`
   (or an `Accept` header) for a streamed file of every matching record.
 * Every successful `GET` has an `ETag`; send it back as `If-None-Match` for a `304`.
+* A record's `ETag` starts with its `version`; send it in `If-Match` with a `PATCH` or `DELETE`
+  and the write happens only if nobody changed the record since (else `412`, nothing written).
+* Every write is recorded: `GET /v1/{collection}/{ref}/history` lists a record's versions, and
+  `GET /v1/changes?since=SEQ` is a feed of all changes for services that mirror the data.
 * `POST /v1/import` and `GET /v1/export` speak the `sanctions-tracker-bundle/1` format.
+* Limits: a body over 1 MiB is a `413` (an import may be 50 MiB), a path and query string over
+  8 KiB a `414`; each API key (or, without one, each client address) has a request quota per
+  minute, told by the `RateLimit-Policy` and `RateLimit` headers, and past it gets a `429` with
+  `Retry-After`. A database that is busy or unreachable gives a `503` with `Retry-After`.
+* Writes and imports need an API key with the `editor` role, sent as
+  `Authorization: Bearer KEY` (the **Authorize** button); reads are open unless the server
+  requires a `reader` key; key management and audit need `admin`. No key: `401`; a role too
+  low: `403`.
 """
 
 TAGS = [
@@ -68,6 +87,11 @@ TAGS = [
     {"name": "network", "description": "Who engaged whom, as nodes and weighted edges."},
     {"name": "search", "description": "Full-text search across every record type."},
     {"name": "bundles", "description": "Import and export in the bundle format."},
+    {
+        "name": "changes",
+        "description": "Every committed write, in order: a feed for services that mirror the data.",
+    },
+    {"name": "keys", "description": "API keys and their roles (admin only)."},
     {"name": "operations", "description": "Health and readiness."},
 ]
 
@@ -78,6 +102,21 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
         "title": "Bad request",
         "status": 400,
         "detail": "The cursor is malformed: pass `next_cursor` from a previous page unchanged.",
+    },
+    "401": {
+        "type": "/problems/unauthorized",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "This operation needs an API key: send it as `Authorization: Bearer KEY`.",
+    },
+    "403": {
+        "type": "/problems/forbidden",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "This operation needs a key with the editor role; key 'analyst' has the "
+        "reader role.",
+        "required_role": "editor",
+        "role": "reader",
     },
     "404": {
         "type": "/problems/not-found",
@@ -108,6 +147,42 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
         ],
         "referenced_by_total": 1,
     },
+    "412": {
+        "type": "/problems/precondition-failed",
+        "title": "Precondition failed",
+        "status": 412,
+        "detail": 'The record has changed since it was read: its ETag is now "4-9c1d2e3f4a5b6c7d", '
+        'not "3-5f2b8c0e4a1d9e77". Nothing was written; GET it again, reapply the change and '
+        "retry with the new ETag.",
+    },
+    "413": {
+        "type": "/problems/payload-too-large",
+        "title": "Payload too large",
+        "status": 413,
+        "detail": "A request body may be at most 1048576 bytes long. Imports (POST /v1/import) "
+        "have their own, larger limit.",
+        "max_bytes": 1048576,
+    },
+    "414": {
+        "type": "/problems/uri-too-long",
+        "title": "URI too long",
+        "status": 414,
+        "detail": "The path and query string may be at most 8192 bytes long.",
+        "max_bytes": 8192,
+    },
+    "429": {
+        "type": "/problems/too-many-requests",
+        "title": "Too many requests",
+        "status": 429,
+        "detail": "This API key may make 600 requests per 60 seconds; retry in 1 s.",
+    },
+    "428": {
+        "type": "/problems/precondition-required",
+        "title": "Precondition required",
+        "status": 428,
+        "detail": "This server requires If-Match on every PATCH and DELETE: GET the record and "
+        "send its ETag back in If-Match.",
+    },
     "422": {
         "type": "/problems/validation-error",
         "title": "Validation failed",
@@ -129,7 +204,10 @@ PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def create_app() -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application. `settings` (default: from the environment) set its limits and answer
+    its `get_settings` dependency, so a test can configure one app and leave the process's be."""
+    settings = settings or get_settings()
     app = FastAPI(
         title="Sanctions Diplomacy Tracker",
         version=__version__,
@@ -138,9 +216,24 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
         separate_input_output_schemas=False,
+        # Every operation, present and future, goes through the key check; it lets the
+        # probes, the docs and the problem types through itself.
+        dependencies=[Depends(authorize)],
     )
+    if settings is not get_settings():
+        app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
+    # Starlette runs the middleware added last first. Idempotency sits outside the ETag one (it
+    # stores answers as the client gets them) and inside the limits, so a request refused for
+    # its size or rate is never remembered, and a replay still counts against the rate limit.
+    # The SQLite write gate sits outside idempotency (which writes in worker threads of its own)
+    # and inside the limits, so a refused request never waits for its turn.
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(idempotency.IdempotencyMiddleware)
+    app.add_middleware(SQLiteWriteGate)
+    install_limits(app, settings)
+    # Outermost, so that no middleware inside can put back a cacheable Cache-Control.
+    app.add_middleware(NoStoreWithCredentialsMiddleware)
     static = files("sanctions_tracker") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in ROUTERS:
@@ -162,8 +255,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             tags=app.openapi_tags,
             separate_input_output_schemas=False,
         )
+        idempotency.document(schema)
+        settings = app.dependency_overrides.get(get_settings, get_settings)()
+        document_security(schema, app.routes, require_read_key=settings.require_read_key)
+        _document_limits(schema)
         for path, path_item in schema["paths"].items():
             for operation in path_item.values():
+                if "requestBody" in operation:  # a body that is not JSON at all
+                    operation["responses"].setdefault(
+                        "400", {"description": "Bad request: the body is not readable JSON"}
+                    )
                 for status, answer in operation.get("responses", {}).items():
                     if status.startswith("4"):
                         answer["content"] = {
@@ -196,6 +297,8 @@ ROUTERS = [
     stats_router,
     network_router,
     bundles_router,
+    history_router,
+    keys_router,
 ]
 
 
@@ -253,6 +356,35 @@ def _add_operations(app: FastAPI) -> None:
         return {"status": "ready", "revision": current}
 
 
+def _document_limits(schema: dict[str, Any]) -> None:
+    """The 413 of every operation that takes a body and the 429 of every rate-limited one."""
+    for path, path_item in schema["paths"].items():
+        if path in RATE_LIMIT_EXEMPT_PATHS:
+            continue
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault("413", {"description": "Payload too large"})
+            responses.setdefault("414", {"description": "URI too long: path and query too long"})
+            responses.setdefault(
+                "429",
+                {
+                    "description": "Too many requests: the key's or address's quota is used up",
+                    "headers": {
+                        name: {"description": description, "schema": {"type": kind}}
+                        for name, description, kind in RATE_LIMIT_HEADERS
+                    },
+                },
+            )
+
+
+RATE_LIMIT_HEADERS = [
+    ("Retry-After", "Seconds until the next request is allowed", "integer"),
+    ("RateLimit-Policy", 'The quota: `"key";q=600;w=60` (600 requests per 60 s)', "string"),
+    ("RateLimit", 'What is left: `"key";r=0;t=60` (0 requests, all back in 60 s)', "string"),
+]
+
+
 def _not_ready(detail: str) -> JSONResponse:
     return JSONResponse(
         {
@@ -264,4 +396,5 @@ def _not_ready(detail: str) -> JSONResponse:
         },
         status_code=503,
         media_type="application/problem+json",
+        headers={"Retry-After": "5"},
     )

@@ -1,4 +1,4 @@
-"""The `sanctions-tracker` command: serve, migrate, seed, import and export."""
+"""The `sanctions-tracker` command: serve, migrate, seed, import, export and manage keys."""
 
 import argparse
 import json
@@ -6,14 +6,20 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from sanctions_tracker import migrations
+from sanctions_tracker.auth import service as keys
+from sanctions_tracker.auth.schemas import MAX_EXPIRY_DAYS
 from sanctions_tracker.bundles import service as bundles
 from sanctions_tracker.config import get_settings
-from sanctions_tracker.db import get_engine, get_sessionmaker
-from sanctions_tracker.problems import ValidationFailed
+from sanctions_tracker.db import get_engine, get_sessionmaker, writing_session
+from sanctions_tracker.models.trust import Role
+from sanctions_tracker.problems import Conflict, NotFound, ValidationFailed
 from sanctions_tracker.seed import load_seed, seed_if_empty
 
 logger = logging.getLogger("sanctions_tracker")
@@ -30,6 +36,7 @@ def _serve(args: argparse.Namespace) -> int:
             result = seed_if_empty(session)
         if result is not None:
             logger.info("empty store seeded: %s", result.created)
+    _hint_if_no_keys()
     get_engine().dispose()
     uvicorn.run(
         "sanctions_tracker.app:create_app",
@@ -41,6 +48,22 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+FIRST_KEY_HINT = (
+    "no API keys yet: reads are open, writes need a key; make one with "
+    "`sanctions-tracker keys create --role admin --name me`"
+)
+
+
+def _hint_if_no_keys() -> None:
+    try:
+        with get_sessionmaker().begin() as session:
+            usable = keys.count_usable(session)
+    except SQLAlchemyError:
+        return  # not migrated (`serve --no-migrate`): the app's /readyz says so
+    if usable == 0:
+        logger.warning(FIRST_KEY_HINT)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -69,7 +92,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"cannot read {args.file}: {problem}", file=sys.stderr)
         return 2
     try:
-        with get_sessionmaker().begin() as session:
+        # Takes SQLite's write lock up front: a server writing meanwhile makes it wait, not fail.
+        with writing_session(get_sessionmaker()) as session, session.begin():
             result = bundles.import_bundle(session, payload, dry_run=args.dry_run)
     except ValidationFailed as failure:
         print(failure.detail, file=sys.stderr)
@@ -90,6 +114,105 @@ def _export(args: argparse.Namespace) -> int:
         Path(args.file).write_text(text, "utf-8")
         print(f"exported to {args.file}", file=sys.stderr)
     return 0
+
+
+def _schema_is_current() -> bool:
+    # Alembic announces its context at INFO on every look; the keys commands print plainly.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    current, head = migrations.current_revision(get_engine()), migrations.head_revision()
+    if current != head:
+        print(
+            f"the database is at revision {current}, not {head}: "
+            "run `sanctions-tracker db upgrade` first",
+            file=sys.stderr,
+        )
+    return current == head
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    if not _schema_is_current():
+        return 1
+    try:
+        with writing_session(get_sessionmaker()) as session, session.begin():
+            key, secret = keys.create_key(
+                session,
+                name=args.name,
+                role=Role(args.role),
+                expires_at=keys.expiry_in(args.expires_in),
+            )
+    except Conflict as conflict:
+        print(conflict.detail, file=sys.stderr)
+        return 1
+    expires = _when(key.expires_at, "never")
+    print(f"created {key.role} key {key.name!r} (prefix {key.prefix}, expires {expires})")
+    print("the key is shown only this once; only its hash is stored:")
+    print(secret)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    if not _schema_is_current():
+        return 1
+    with get_sessionmaker().begin() as session:
+        rows = [
+            [
+                key.name,
+                key.role,
+                key.prefix,
+                keys.status(key),
+                _when(key.created_at),
+                _when(key.last_used_at),
+                _when(key.expires_at),
+                _when(key.revoked_at),
+            ]
+            for key in keys.list_keys(session)
+        ]
+    if not rows:
+        print("no API keys; make one with `sanctions-tracker keys create --role ROLE --name NAME`")
+        return 0
+    header = ["name", "role", "prefix", "status", "created", "last used", "expires", "revoked"]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    if not _schema_is_current():
+        return 1
+    try:
+        with writing_session(get_sessionmaker()) as session, session.begin():
+            key = keys.revoke_key(session, args.name)
+            revoked_at = key.revoked_at
+    except NotFound as missing:
+        print(missing.detail, file=sys.stderr)
+        return 1
+    print(f"revoked key {args.name!r} at {_when(revoked_at)}")
+    return 0
+
+
+def _when(moment: datetime | None, absent: str = "-") -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else absent
+
+
+def _key_name(value: str) -> str:
+    if not keys.NAME_PATTERN.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a valid key name: {keys.NAME_RULE}")
+    return value
+
+
+def _days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_EXPIRY_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a whole number of days from 1 to {MAX_EXPIRY_DAYS}"
+        )
+    return days
 
 
 def _print_counts(result: dict[str, Any]) -> None:
@@ -139,6 +262,24 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="export the whole store as a bundle")
     exporter.add_argument("file", nargs="?", help="output file (default: standard output)")
     exporter.set_defaults(handler=_export)
+
+    key_commands = commands.add_parser(
+        "keys", help="API keys: create, list, revoke"
+    ).add_subparsers(dest="keys", required=True)
+    create = key_commands.add_parser(
+        "create", help="make a key and print it (alone, on the last line); it is shown only once"
+    )
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--name", required=True, type=_key_name, help=keys.NAME_RULE)
+    create.add_argument(
+        "--expires-in", type=_days, metavar="DAYS", help="the key stops working after DAYS days"
+    )
+    create.set_defaults(handler=_keys_create)
+    lister = key_commands.add_parser("list", help="list the keys (never their secrets)")
+    lister.set_defaults(handler=_keys_list)
+    revoke = key_commands.add_parser("revoke", help="revoke a key, from its next request on")
+    revoke.add_argument("name", type=_key_name)
+    revoke.set_defaults(handler=_keys_revoke)
     return parser
 
 

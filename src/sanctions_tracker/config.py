@@ -2,8 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('data/sanctions-tracker.db').as_posix()}"
 
@@ -18,6 +20,41 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     """Load the packaged seed bundle when the store is empty."""
     log_level: str = "info"
+    idempotency_ttl_hours: int = 24
+    """How long the answer to a POST with an ``Idempotency-Key`` is kept for replay."""
+    require_read_key: bool = False
+    """Reads need a key with at least the reader role too (writes always need an editor key)."""
+    require_if_match: bool = False
+    """Refuse a PATCH or DELETE without ``If-Match`` with 428, so no edit can overwrite unseen
+    changes."""
+
+    # Database under stress
+    database_busy_timeout: float = 5.0
+    """Seconds a SQLite write waits for the write lock before the answer is a 503."""
+    database_connect_timeout: int = 5
+    """Seconds to wait for a PostgreSQL connection before the answer is a 503 (at least 2)."""
+
+    # Limits
+    max_body_bytes: int = 1024 * 1024
+    """Largest request body, in bytes (413 beyond it); imports have `max_import_bytes`."""
+    max_import_bytes: int = 50 * 1024 * 1024
+    """Largest body of `POST /v1/import`, in bytes."""
+    max_url_length: int = 8192
+    """Longest path plus query string, in bytes (414 beyond it)."""
+    rate_limit_per_minute: int = 600
+    """Requests per minute per API key (a burst may use all of them at once); 0: no limit."""
+    anonymous_rate_limit_per_minute: int = 120
+    """Requests per minute per client address, for requests without a key; 0: no limit."""
+    cors_origins: Annotated[list[str], NoDecode] = []
+    """Origins whose browser scripts may call the API, comma-separated; `*` stands for any port
+    (`http://localhost:*`), any subdomain (`https://*.example.org`) or, alone, any origin."""
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
 
 @lru_cache

@@ -1,14 +1,16 @@
 """Engine and session handling: one transaction per request, SQLite tuned for concurrent use."""
 
+import weakref
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import Scope
 
 from sanctions_tracker.config import get_settings
 
@@ -17,8 +19,21 @@ def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    """WAL, enforced foreign keys, real transactions (pysqlite's own handling breaks SAVEPOINT)."""
+# The execution option that makes a SQLite transaction start with BEGIN IMMEDIATE.
+SQLITE_BEGIN = "sqlite_begin"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Each SQLite engine's wait for the write lock, in seconds, as `build_engine` configured it.
+_BUSY_TIMEOUTS: "weakref.WeakKeyDictionary[Engine, float]" = weakref.WeakKeyDictionary()
+
+
+def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
+    """WAL, enforced foreign keys, real transactions (pysqlite's own handling breaks SAVEPOINT).
+
+    A transaction that will write starts with BEGIN IMMEDIATE: it waits (up to `busy_timeout`
+    seconds) for the write lock before reading anything. A deferred BEGIN would read a snapshot
+    first and then fail at once with "database is locked" on its first write if another writer
+    committed meanwhile, since waiting cannot make a stale snapshot current."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -27,25 +42,54 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={max(0, round(busy_timeout * 1000))}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(SQLITE_BEGIN) == "IMMEDIATE"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def build_engine(url: str) -> Engine:
+def build_engine(
+    url: str, *, busy_timeout: float | None = None, connect_timeout: int | None = None
+) -> Engine:
+    """The engine for `url`; the timeouts default to the settings' `database_busy_timeout`
+    (SQLite) and `database_connect_timeout` (PostgreSQL)."""
+    settings = get_settings()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        _configure_sqlite(engine)
+        timeout = settings.database_busy_timeout if busy_timeout is None else busy_timeout
+        _configure_sqlite(engine, timeout)
+        _BUSY_TIMEOUTS[engine] = timeout
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        # Without it a request made while the server is unreachable could hang for minutes.
+        connect_args["connect_timeout"] = (
+            settings.database_connect_timeout if connect_timeout is None else connect_timeout
+        )
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+@lru_cache(maxsize=16)
+def _immediate(engine: Engine) -> Engine:
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def writing_session(sessions: sessionmaker[Session]) -> Session:
+    """A session from `sessions` for a unit of work that writes: on SQLite its transaction takes
+    the write lock when it begins (see `_configure_sqlite`); elsewhere it is a plain session."""
+    session = sessions()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.bind = _immediate(bind)
+    return session
 
 
 @lru_cache
@@ -58,12 +102,17 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_sessionmaker)]
+"""The session factory, as a dependency so a test can point the app at another database."""
+
+
+def get_session(request: Request, sessions: SessionFactoryDep) -> Iterator[Session]:
     """The request's session: committed when the route returns, rolled back on any error.
 
     Registered with ``scope="function"`` so the commit happens before the response is sent.
+    A write request's transaction takes SQLite's write lock up front (see `writing_session`).
     """
-    session = get_sessionmaker()()
+    session = sessions() if request.method in READ_METHODS else writing_session(sessions)
     try:
         yield session
         session.commit()
@@ -78,12 +127,12 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 """The request's session; commits before the response is sent."""
 
 
-def get_stream_session() -> Iterator[Session]:
+def get_stream_session(sessions: SessionFactoryDep) -> Iterator[Session]:
     """A read-only session that lives until a streamed response has been sent.
 
     The request session is closed before the response starts, so exports that stream rows
     after the route returned read through this one; it is always rolled back."""
-    session = get_sessionmaker()()
+    session = sessions()
     try:
         yield session
     finally:
@@ -93,3 +142,26 @@ def get_stream_session() -> Iterator[Session]:
 
 StreamSessionDep = Annotated[Session, Depends(get_stream_session)]
 """A session that stays open while a `StreamingResponse` is being sent; never commits."""
+
+
+def sqlite_write_wait(scope: Scope) -> float | None:
+    """For a write request (POST, PUT, PATCH, DELETE) to an app whose database is SQLite: how
+    long, in seconds, it may wait for its turn to write (the engine's busy timeout). None for
+    any other request, or when the database is another kind or cannot be told.
+
+    Follows the app's `get_sessionmaker` override, as the routes do; an app whose `get_session`
+    is overridden (a test's own session) is not gated."""
+    if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+        return None
+    overrides: dict[Any, Any] = getattr(scope.get("app"), "dependency_overrides", {})
+    if get_session in overrides:
+        return None
+    sessions = overrides.get(get_sessionmaker, get_sessionmaker)()
+    bind = sessions.kw.get("bind") if isinstance(sessions, sessionmaker) else None
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return None
+    timeout = _BUSY_TIMEOUTS.get(bind)
+    if timeout is None:
+        settings = overrides.get(get_settings, get_settings)()
+        timeout = settings.database_busy_timeout
+    return float(timeout)

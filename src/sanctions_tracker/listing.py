@@ -17,7 +17,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from sanctions_tracker.db import StreamSessionDep
 from sanctions_tracker.exports.columns import Column
 from sanctions_tracker.exports.csv_writer import write_csv
-from sanctions_tracker.exports.formats import MEDIA_TYPES, ExportFormat, negotiate
+from sanctions_tracker.exports.formats import ExportFormat, file_content, negotiate
 from sanctions_tracker.exports.ndjson import write_ndjson
 from sanctions_tracker.exports.stream import download
 from sanctions_tracker.facets import Facet, count_facets, describe, parse_names
@@ -91,10 +91,7 @@ class Listing(Generic[T]):
 
     def responses(self) -> dict[int | str, dict[str, Any]]:
         """The `responses=` of the route: its file formats beside JSON, and its problems."""
-        files: dict[str, Any] = {
-            MEDIA_TYPES[export_format]: {"schema": {"type": "string"}}
-            for export_format in self.exports
-        }
+        files = file_content(list(self.exports))
         return {
             200: {"description": "The page, or every matching record as a file", "content": files}
         } | problem_responses(400, 406, 422)

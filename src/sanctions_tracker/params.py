@@ -1,10 +1,12 @@
 """Query parameters shared by the lists: paging, and checks on codes and references."""
 
+import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from sanctions_tracker.countries.codes import COUNTRY_CODES
 from sanctions_tracker.fields import CODE_HINTS, KEY_PATTERN, check_storable
@@ -87,3 +89,15 @@ RefPath = Annotated[
         examples=["2022-04-01-blinken-truss-call"],
     ),
 ]
+
+
+def _iso_date(value: object) -> object:
+    """Only `YYYY-MM-DD`: lax parsing would read `?to=0` as a Unix time (1970-01-01)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("use an ISO 8601 date, YYYY-MM-DD")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+"""A date query parameter: `YYYY-MM-DD` and nothing else."""

@@ -97,7 +97,7 @@ def test_create_actor_answers_201_with_location_and_embedded_references(
     assert response.status_code == 201
     assert response.headers["location"] == "http://testserver/v1/actors/liz-truss"
     positions = [foreign_secretary | {"organization": organization(client, "uk-fcdo")}, prime_minister]  # fmt: skip
-    timestamps = {"created_at": body["created_at"], "updated_at": body["created_at"]}
+    timestamps = {"created_at": body["created_at"], "updated_at": body["created_at"], "version": 1}
     assert body == TRUSS | {"id": body["id"], "positions": positions} | timestamps
     assert client.get(response.headers["location"]).json() == body
     assert client.get(f"/v1/actors/{body['id']}").json() == body
@@ -107,7 +107,7 @@ def test_create_fills_defaults(client: TestClient) -> None:
     body = client.post("/v1/actors", json={"key": "daleep-singh", "name": "Daleep Singh"}).json()
 
     assert body == {"key": "daleep-singh", "name": "Daleep Singh", "aliases": [], "country": None, "wikidata_id": None,
-                    "positions": []} | {k: body[k] for k in ("id", "created_at", "updated_at")}  # fmt: skip
+                    "positions": [], "version": 1} | {k: body[k] for k in ("id", "created_at", "updated_at")}  # fmt: skip
 
 
 def test_create_with_a_taken_key_answers_409(client: TestClient, session: Session) -> None:
@@ -194,11 +194,12 @@ def test_patch_keeps_what_was_not_sent_and_replaces_lists_whole(
         "aliases": ["Elizabeth Truss"],
         "positions": [before["positions"][0] | {"end_date": None}],
         "updated_at": body["updated_at"],
+        "version": 2,
     }
     assert datetime.fromisoformat(body["updated_at"]) > datetime.fromisoformat(before["updated_at"])
     assert stored(client, "liz-truss") == body
     emptied = client.patch("/v1/actors/liz-truss", json={"positions": [], "country": None}).json()
-    assert emptied == body | {"positions": [], "country": None, "updated_at": emptied["updated_at"]}
+    assert emptied == body | {"positions": [], "country": None, "updated_at": emptied["updated_at"], "version": 3}  # fmt: skip
 
 
 def test_patch_renames_the_key_and_engagements_embed_the_new_one(

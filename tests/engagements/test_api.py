@@ -84,6 +84,7 @@ def test_create_answers_201_with_location_and_embedded_references(
         "legs": [],
         "created_at": body["created_at"],
         "updated_at": body["created_at"],
+        "version": 1,
     }
     assert client.get(response.headers["location"]).json() == body
     assert client.get(f"/v1/engagements/{body['id']}").json() == body
@@ -177,11 +178,14 @@ def test_patch_changes_only_what_was_sent_and_replaces_lists_whole(
     assert response.status_code == 200
     body = response.json()
     unchanged = {
-        k: v for k, v in created.items() if k not in ("status", "countries", "topics", "updated_at")
+        k: v
+        for k, v in created.items()
+        if k not in ("status", "countries", "topics", "updated_at", "version")
     }
     assert {k: v for k, v in body.items() if k in unchanged} == unchanged
     assert (body["status"], body["countries"], body["topics"]) == ("cancelled", ["GB"], [])
     assert body["updated_at"] >= created["updated_at"]
+    assert (created["version"], body["version"]) == (1, 2)
 
 
 def test_patch_can_rename_the_key_and_reorder_lists(

@@ -46,6 +46,7 @@ ENGAGEMENT_HEADER = [
     "sources",
     "created_at",
     "updated_at",
+    "version",
 ]
 
 
@@ -124,6 +125,7 @@ def test_a_row_holds_scalars_keys_and_lists_joined_with_semicolons(
 
     row = rows[meeting["key"]]
     timestamps = {name: row.pop(name) for name in ("created_at", "updated_at")}
+    assert row.pop("version") == "1"
     assert row == {
         "id": str(stored["id"]),
         "key": "2022-04-01-blinken-truss-meeting",
@@ -239,6 +241,7 @@ def test_the_other_lists_have_their_own_columns(client: TestClient, session: Ses
     (actor,) = table("/v1/actors")
     assert list(actor) == [
         "id", "key", "name", "aliases", "country", "wikidata_id", "positions", "created_at", "updated_at",
+        "version",
     ]  # fmt: skip
     assert actor["aliases"] == "Elizabeth Truss;Mary Elizabeth Truss"
     assert actor["positions"] == "Foreign Secretary (uk-fcdo, 2021-09-15/..);Prime Minister"
@@ -266,3 +269,17 @@ def test_the_other_lists_have_their_own_columns(client: TestClient, session: Ses
         "alpha3": "GBR",
         "numeric_code": "826",
     }
+
+
+def test_each_element_of_a_list_is_defused_too(client: TestClient, session: Session) -> None:
+    """Splitting a `;`-joined cell into columns must not expose a formula either."""
+    make_organization(
+        session,
+        key="g7",
+        name="Group of Seven",
+        aliases=["G7-Präsidentschaft", "=cmd|' /C calc'!A0", "@G7"],
+    )
+
+    rows = read_csv(client.get("/v1/organizations?format=csv").content)
+
+    assert [row["aliases"] for row in rows] == ["G7-Präsidentschaft;'=cmd|' /C calc'!A0;'@G7"]

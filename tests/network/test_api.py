@@ -275,6 +275,6 @@ def test_openapi_shows_the_graph_example(client: TestClient) -> None:
     operation = spec["paths"]["/v1/network"]["get"]
     [level] = [p for p in operation["parameters"] if p["name"] == "level"]
     assert level["schema"]["default"] == "actor"
-    assert set(operation["responses"]) == {"200", "400", "422"}
+    assert set(operation["responses"]) == {"200", "400", "401", "414", "422", "429"}
     example = spec["components"]["schemas"]["Network"]["examples"][0]
     assert example["edges"][0]["id"] == "antony-blinken--liz-truss"

@@ -115,7 +115,7 @@ def test_create_organization_answers_201_with_location_and_embedded_parent(
     body = response.json()
     assert (response.status_code, response.headers["location"]) == (201, "http://testserver/v1/organizations/ofac")  # fmt: skip
     assert body == OFAC | {"id": body["id"], "parent": ref_to(client, "us-treasury"),
-                           "created_at": body["created_at"], "updated_at": body["created_at"]}  # fmt: skip
+                           "created_at": body["created_at"], "updated_at": body["created_at"], "version": 1}  # fmt: skip
     assert client.get(response.headers["location"]).json() == body
     assert client.get(f"/v1/organizations/{body['id']}").json() == body
 
@@ -124,7 +124,7 @@ def test_create_fills_defaults(client: TestClient) -> None:
     body = client.post("/v1/organizations", json={"key": "nato", "name": "NATO"}).json()
 
     assert body == {"key": "nato", "name": "NATO", "kind": "other", "country": None, "parent": None,
-                    "aliases": [], "wikidata_id": None} | {k: body[k] for k in ("id", "created_at", "updated_at")}  # fmt: skip
+                    "aliases": [], "wikidata_id": None, "version": 1} | {k: body[k] for k in ("id", "created_at", "updated_at")}  # fmt: skip
 
 
 def test_create_with_a_taken_key_answers_409(client: TestClient, session: Session) -> None:
@@ -191,11 +191,11 @@ def test_patch_changes_only_the_fields_sent_and_replaces_lists_whole(
 
     body = client.patch("/v1/organizations/ofac", json=changes).json()
 
-    assert body == before | changes | {"updated_at": body["updated_at"]}
+    assert body == before | changes | {"updated_at": body["updated_at"], "version": 2}
     assert datetime.fromisoformat(body["updated_at"]) > datetime.fromisoformat(before["updated_at"])
     assert stored(client, "ofac") == body
     detached = client.patch("/v1/organizations/ofac", json={"parent": None, "aliases": []}).json()
-    assert detached == body | {"parent": None, "aliases": [], "updated_at": detached["updated_at"]}
+    assert detached == body | {"parent": None, "aliases": [], "updated_at": detached["updated_at"], "version": 3}  # fmt: skip
 
 
 def test_a_renamed_key_shows_in_every_record_that_embeds_it(

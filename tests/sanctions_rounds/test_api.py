@@ -57,6 +57,7 @@ def test_create_answers_201_with_embedded_sectors_and_sources(
         ],
         "created_at": body["created_at"],
         "updated_at": body["created_at"],
+        "version": 1,
     }
 
 

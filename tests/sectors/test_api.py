@@ -122,6 +122,7 @@ def test_create_sector_answers_201_with_location_and_embedded_parent(
         "children": [],
         "created_at": body["created_at"],
         "updated_at": body["created_at"],
+        "version": 1,
     }
     assert client.get(response.headers["location"]).json() == body
     assert client.get(f"/v1/sectors/{body['id']}").json() == body
@@ -132,7 +133,7 @@ def test_create_fills_defaults(client: TestClient) -> None:
     body = client.post("/v1/sectors", json={"key": "energy", "name": "Energy"}).json()
 
     assert body == {"key": "energy", "name": "Energy", "parent": None, "description": None,
-                    "children": []} | {name: body[name] for name in ("id", "created_at", "updated_at")}  # fmt: skip
+                    "children": [], "version": 1} | {name: body[name] for name in ("id", "created_at", "updated_at")}  # fmt: skip
 
 
 def test_children_are_listed_by_name(client: TestClient, session: Session) -> None:
@@ -192,7 +193,7 @@ def test_patch_changes_only_the_fields_sent(client: TestClient) -> None:
 
     body = client.patch("/v1/sectors/oil", json={"description": "Crude and products"}).json()
 
-    assert body == before | {"description": "Crude and products", "updated_at": body["updated_at"]}
+    assert body == before | {"description": "Crude and products", "updated_at": body["updated_at"], "version": 2}  # fmt: skip
     assert datetime.fromisoformat(body["updated_at"]) > datetime.fromisoformat(before["updated_at"])
     assert stored(client, "oil") == body
     assert client.patch("/v1/sectors/oil", json={"description": ""}).json()["description"] is None

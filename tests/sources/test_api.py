@@ -91,7 +91,7 @@ def test_create_source_answers_201_with_location_and_the_record(client: TestClie
 
     body = response.json()
     assert (response.status_code, response.headers["location"]) == (201, f"http://testserver{PATH}")
-    timestamps = {"created_at": body["created_at"], "updated_at": body["created_at"]}
+    timestamps = {"created_at": body["created_at"], "updated_at": body["created_at"], "version": 1}
     assert body == READOUT | {"id": body["id"]} | timestamps
     assert client.get(response.headers["location"]).json() == body
     assert client.get(f"/v1/sources/{body['id']}").json() == body
@@ -103,7 +103,7 @@ def test_create_fills_defaults_and_trims_text(client: TestClient) -> None:
     body = client.post("/v1/sources", json=sent | {"url": ""}).json()
 
     assert body == sent | {"title": "EU 4th package", "kind": "other", "publisher": None, "url": None,
-                           "authors": []} | {k: body[k] for k in ("id", "created_at", "updated_at")}  # fmt: skip
+                           "authors": [], "version": 1} | {k: body[k] for k in ("id", "created_at", "updated_at")}  # fmt: skip
 
 
 def test_create_with_a_taken_key_answers_409_and_keeps_the_stored_source(
@@ -188,7 +188,7 @@ def test_patch_changes_only_the_fields_sent_and_replaces_lists_whole(
     response = client.patch(PATH, json=changes)
 
     body = response.json()
-    assert (response.status_code, body) == (200, before | changes | {"updated_at": body["updated_at"]})  # fmt: skip
+    assert (response.status_code, body) == (200, before | changes | {"updated_at": body["updated_at"], "version": 2})  # fmt: skip
     assert datetime.fromisoformat(body["updated_at"]) > datetime.fromisoformat(before["updated_at"])
     assert stored(client, READOUT["key"]) == body
 
@@ -199,7 +199,7 @@ def test_patch_renames_the_key_by_id_and_keeps_the_id(client: TestClient, sessio
 
     body = client.patch(f"/v1/sources/{before['id']}", json={"key": "blinken-truss"}).json()
 
-    assert body == before | {"key": "blinken-truss", "updated_at": body["updated_at"]}
+    assert body == before | {"key": "blinken-truss", "updated_at": body["updated_at"], "version": 2}
     assert client.get(PATH).status_code == 404
     assert stored(client, "blinken-truss") == body
 

@@ -580,7 +580,7 @@ def test_openapi_documents_the_dimensions_and_shows_examples(client: TestClient)
         assert all(f"`{name}`" in group_by["description"] for name in names.split(", "))
         assert group_by["examples"]
         assert "zero" in operation["description"] or "Holes are filled" in operation["description"]
-        assert set(operation["responses"]) == {"200", "400", "422"}
+        assert set(operation["responses"]) == {"200", "400", "401", "414", "422", "429"}
     assert spec["components"]["schemas"]["Stats"]["examples"][0]["group_by"] == [
         "month",
         "imposed_by",

@@ -1,18 +1,22 @@
-from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from sanctions_tracker import crud
 from sanctions_tracker.actors import service
 from sanctions_tracker.actors.schemas import ActorPatch, ActorRead, ActorRecord
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.exports import specs
+from sanctions_tracker.history import preconditions
+from sanctions_tracker.history.preconditions import IfMatch, guard
 from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Actor
 from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import (
     Codes,
+    IsoDate,
     RefPath,
     Refs,
     Storable,
@@ -62,7 +66,7 @@ def list_actors(
         Storable,
     ] = None,
     on: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             description="Held the position on this day: start_date <= on <= end_date, "
             "an unknown start or end counting as open"
@@ -111,27 +115,35 @@ def create_actor(
     return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
 
 
+def _get(session: Session, ref: str) -> ActorRead:
+    """The record as its GET answers it; `If-Match` is checked against this."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+
+
 @router.get(
     "/{ref}",
     summary="Get an actor",
     response_model=ActorRead,
     responses=problem_responses(404),
 )
-def get_actor(ref: RefPath, session: SessionDep) -> ActorRead:
+def get_actor(ref: RefPath, session: SessionDep) -> Response:
     """`ref` is the actor's key or its integer id."""
-    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+    return preconditions.answer(_get(session, ref))
 
 
 @router.patch(
     "/{ref}",
     summary="Change an actor",
     response_model=ActorRead,
-    responses=problem_responses(404, 409, 422),
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
-def patch_actor(ref: RefPath, changes: ActorPatch, session: SessionDep) -> ActorRead:
+def patch_actor(
+    ref: RefPath, changes: ActorPatch, session: SessionDep, if_match: IfMatch
+) -> Response:
     """Only the fields sent change; `positions` or `aliases` sent replace the stored list whole."""
-    record = crud.patch(session, RECORD_TYPE, ref, changes)
-    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+    current = partial(_get, session, ref)
+    record = crud.patch(session, RECORD_TYPE, ref, changes, precondition=guard(if_match, current))
+    return preconditions.answer(_get(session, record.key))
 
 
 @router.delete(
@@ -139,8 +151,9 @@ def patch_actor(ref: RefPath, changes: ActorPatch, session: SessionDep) -> Actor
     summary="Delete an actor",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(404, 409, 412, 428),
 )
-def delete_actor(ref: RefPath, session: SessionDep) -> None:
+def delete_actor(ref: RefPath, session: SessionDep, if_match: IfMatch) -> None:
     """Refused with 409, naming them, while engagements list the actor as a participant."""
-    crud.remove(session, RECORD_TYPE, ref)
+    current = partial(_get, session, ref)
+    crud.remove(session, RECORD_TYPE, ref, precondition=guard(if_match, current))

@@ -15,6 +15,7 @@ from sanctions_tracker.fields import (
     check_span,
     unique_items,
 )
+from sanctions_tracker.history.schemas import Version
 
 EXAMPLE: dict[str, Any] = {
     "key": "liz-truss",
@@ -90,3 +91,4 @@ class ActorRead(BaseModel):
     positions: list[PositionRead]
     created_at: datetime
     updated_at: datetime
+    version: Version

@@ -85,6 +85,7 @@ def to_read(actor: Actor) -> ActorRead:
         ],
         created_at=actor.created_at,
         updated_at=actor.updated_at,
+        version=actor.version,
     )
 
 

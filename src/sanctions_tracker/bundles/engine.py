@@ -3,6 +3,8 @@
 A batch is checked whole before anything is written (shape, duplicate keys, references,
 cycles in trees), so a failure leaves the store untouched; then records are
 written in two passes (fields, then references) so that order inside a bundle never matters.
+Each record that changes gets its next `version` and a row in the change history, in the same
+transaction.
 """
 
 from collections import defaultdict
@@ -14,7 +16,9 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from sanctions_tracker.fields import RecordBase
+from sanctions_tracker.history import service as history
 from sanctions_tracker.models.base import utcnow
+from sanctions_tracker.models.trust import ChangeAction, ChangeVia
 from sanctions_tracker.problems import Conflict, FieldError, ValidationFailed, field_error
 from sanctions_tracker.record_types import RecordType, chunks, ids_by_key
 from sanctions_tracker.registry import RECORD_TYPES
@@ -44,6 +48,7 @@ class _Plan:
     item: Incoming
     record: RecordBase
     existing: Any | None
+    before: RecordBase | None = None  # the stored record as it was, when it changes
 
 
 def write_records(
@@ -52,10 +57,12 @@ def write_records(
     *,
     dry_run: bool = False,
     assume_known: Mapping[str, set[str]] | None = None,
+    via: ChangeVia = ChangeVia.api,
 ) -> Outcome:
     """Check the batch whole, then write it (unless `dry_run`). `assume_known` names keys that
     references may use although they are not stored (records of the same request that failed
-    their own validation), so that one mistake is not reported twice."""
+    their own validation), so that one mistake is not reported twice. Every record written is
+    recorded in the change history as coming `via` the API or an import."""
     plans, errors = _plan(session, batch)
     errors += _check(session, plans, assume_known or {})
     if errors:
@@ -67,15 +74,57 @@ def write_records(
         if plan.existing is None:
             outcome.created[name] += 1
             changed.append(plan)
-        elif plan.record_type.to_record(plan.existing) == plan.record:
+            continue
+        before = plan.record_type.to_record(plan.existing)
+        if before == plan.record:
             outcome.unchanged[name] += 1
         else:
             outcome.updated[name] += 1
+            plan.before = before
             changed.append(plan)
     if dry_run or not changed:
         return outcome
     _write(session, changed)
+    history.record(session, [_change(plan) for plan in _feed_order(changed)], via=via)
     return outcome
+
+
+def _change(plan: _Plan) -> history.Entry:
+    stored = plan.existing
+    assert stored is not None
+    return history.Entry(
+        record_type=plan.record_type.name,
+        record_id=stored.id,
+        key=plan.record.key,
+        action=ChangeAction.create if plan.before is None else ChangeAction.update,
+        version=stored.version,
+        before=plan.before.model_dump(mode="json") if plan.before is not None else None,
+        after=plan.record.model_dump(mode="json"),
+    )
+
+
+def _feed_order(changed: list[_Plan]) -> list[_Plan]:
+    """Record types in bundle order (a type only refers to earlier ones) and, within a tree,
+    parents before their children, so that the change feed can be replayed one change at a
+    time, each leaving a consistent store."""
+    ordered: list[_Plan] = []
+    for name, record_type in RECORD_TYPES.items():
+        plans = [plan for plan in changed if plan.record_type.name == name]
+        if record_type.parent_of is None:
+            ordered += plans
+            continue
+        by_key = {plan.record.key: plan for plan in plans}
+        placed: set[str] = set()
+        for plan in plans:
+            chain: list[_Plan] = []
+            current: _Plan | None = plan
+            while current is not None and current.record.key not in placed:
+                chain.append(current)
+                placed.add(current.record.key)
+                parent = record_type.parent_of(current.record)
+                current = by_key.get(parent) if parent is not None else None
+            ordered += reversed(chain)
+    return ordered
 
 
 def _plan(
@@ -98,7 +147,12 @@ def _plan(
                     )
                 )
             seen[key] = item.pointer or "/"
-        stored = _load_by_key(session, record_type, [item.record.key for item in items])
+        # A PATCH's target is locked already; the holder of the key it takes needs no lock
+        # (it is a 409), and locking it could deadlock two renames onto each other's keys.
+        upserted = [item.record.key for item in items if item.target is None]
+        patched = [item.record.key for item in items if item.target is not None]
+        stored = _load_by_key(session, record_type, upserted, lock=True)
+        stored |= _load_by_key(session, record_type, patched, lock=False)
         for item in items:
             key = item.record.key
             holder = stored.get(key)
@@ -118,11 +172,21 @@ def _plan(
     return plans, errors
 
 
-def _load_by_key(session: Session, record_type: RecordType, keys: Sequence[str]) -> dict[str, Any]:
+def _load_by_key(
+    session: Session, record_type: RecordType, keys: Sequence[str], *, lock: bool
+) -> dict[str, Any]:
+    """The stored records of these keys. With `lock`, each is locked until the transaction ends
+    (PostgreSQL; SQLite lets one writer in at a time anyway), so that versions and history
+    follow each other without gaps when writers meet; in key order, so that two imports
+    sharing records wait for each other instead of deadlocking."""
     model = record_type.model
     found: dict[str, Any] = {}
     for chunk in chunks(sorted(set(keys))):
-        query = select(model).where(model.key.in_(chunk)).options(*record_type.load_options())
+        condition = model.key.in_(chunk)
+        if lock:
+            locked = select(model.id).where(condition).order_by(model.key).with_for_update()
+            condition = model.id.in_(session.scalars(locked).all())
+        query = select(model).where(condition).options(*record_type.load_options())
         found.update((row.key, row) for row in session.scalars(query))
     return found
 
@@ -245,7 +309,10 @@ def _write(session: Session, changed: list[_Plan]) -> None:
         if obj is None:
             obj = _new(plan.record_type)
             obj.created_at = now
+            obj.version = 1
             session.add(obj)
+        else:
+            obj.version += 1
         plan.record_type.apply_fields(obj, plan.record)
         obj.updated_at = now
         plan.existing = obj

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from sanctions_tracker.bundles.engine import Incoming, Outcome, write_records
 from sanctions_tracker.bundles.schemas import FORMAT, Counts, ImportResult
 from sanctions_tracker.fields import KEY_PATTERN
+from sanctions_tracker.models.trust import ChangeVia
 from sanctions_tracker.problems import FieldError, ValidationFailed, field_error, pydantic_errors
 from sanctions_tracker.registry import RECORD_TYPES
 
@@ -17,11 +18,16 @@ EXPORT_BATCH = 1_000
 
 def import_bundle(session: Session, payload: Any, *, dry_run: bool = False) -> ImportResult:
     """Upsert every record by key, all or nothing. Every error is reported, each with a JSON
-    Pointer into the bundle; nothing is written when there is one."""
+    Pointer into the bundle; nothing is written when there is one. Whatever the caller (the
+    API, the command line, the seed), the history records the changes as made `via` import."""
     batch, errors, unparsed_keys = _parse(payload)
     try:
         outcome = write_records(
-            session, batch, dry_run=dry_run or bool(errors), assume_known=unparsed_keys
+            session,
+            batch,
+            dry_run=dry_run or bool(errors),
+            assume_known=unparsed_keys,
+            via=ChangeVia.import_,
         )
     except ValidationFailed as failure:
         errors += failure.errors or []

@@ -1,6 +1,5 @@
 """The engagement filters as query parameters, shared by the list and the views built on it."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -8,7 +7,7 @@ from fastapi import Depends, Query
 from sanctions_tracker.engagements.service import EngagementFilters
 from sanctions_tracker.enums import EngagementKind, EngagementStatus
 from sanctions_tracker.fields import Slug
-from sanctions_tracker.params import Codes, Refs, Text, check_codes, check_refs
+from sanctions_tracker.params import Codes, IsoDate, Refs, Text, check_codes, check_refs
 
 
 def engagement_filters(
@@ -27,13 +26,13 @@ def engagement_filters(
     topic: Annotated[list[Slug] | None, Query(description="Tagged with this topic")] = None,
     parent: Annotated[Refs, Query(description="Legs of this trip")] = None,
     date_from: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             alias="from", description="Its span [start_date, end_date] reaches this day or later"
         ),
     ] = None,
     date_to: Annotated[
-        date | None,
+        IsoDate | None,
         Query(alias="to", description="Its span starts on this day or earlier"),
     ] = None,
     q: Annotated[

@@ -2,6 +2,7 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
@@ -16,6 +17,8 @@ from sanctions_tracker.exports import specs
 from sanctions_tracker.exports.formats import ExportFormat
 from sanctions_tracker.exports.geojson import write_geojson
 from sanctions_tracker.exports.ics import write_ics
+from sanctions_tracker.history import preconditions
+from sanctions_tracker.history.preconditions import IfMatch, guard
 from sanctions_tracker.listing import Export, Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Engagement
 from sanctions_tracker.pagination import Page
@@ -83,28 +86,36 @@ def create_engagement(
     return service.to_read(get_by_ref(session, RECORD_TYPE, record.key, service.read_options()))
 
 
+def _get(session: Session, ref: str) -> EngagementRead:
+    """The record as its GET answers it; `If-Match` is checked against this."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref, service.read_options()))
+
+
 @router.get(
     "/{ref}",
     summary="Get an engagement",
     response_model=EngagementRead,
     responses=problem_responses(404),
 )
-def get_engagement(ref: RefPath, session: SessionDep) -> EngagementRead:
+def get_engagement(ref: RefPath, session: SessionDep) -> Response:
     """`ref` is the engagement's key or its integer id. A trip lists its `legs`."""
-    return service.to_read(get_by_ref(session, RECORD_TYPE, ref, service.read_options()))
+    return preconditions.answer(_get(session, ref))
 
 
 @router.patch(
     "/{ref}",
     summary="Change an engagement",
     response_model=EngagementRead,
-    responses=problem_responses(404, 409, 422),
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
-def patch_engagement(ref: RefPath, changes: EngagementPatch, session: SessionDep) -> EngagementRead:
+def patch_engagement(
+    ref: RefPath, changes: EngagementPatch, session: SessionDep, if_match: IfMatch
+) -> Response:
     """Only the fields sent change; a list sent replaces the stored list whole. A parent that
     would make the engagement its own ancestor is a 422."""
-    record = crud.patch(session, RECORD_TYPE, ref, changes)
-    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key, service.read_options()))
+    current = partial(_get, session, ref)
+    record = crud.patch(session, RECORD_TYPE, ref, changes, precondition=guard(if_match, current))
+    return preconditions.answer(_get(session, record.key))
 
 
 @router.delete(
@@ -112,8 +123,9 @@ def patch_engagement(ref: RefPath, changes: EngagementPatch, session: SessionDep
     summary="Delete an engagement",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(404, 409, 412, 428),
 )
-def delete_engagement(ref: RefPath, session: SessionDep) -> None:
+def delete_engagement(ref: RefPath, session: SessionDep, if_match: IfMatch) -> None:
     """A trip whose legs still name it as parent is not deleted: 409 names the legs."""
-    crud.remove(session, RECORD_TYPE, ref)
+    current = partial(_get, session, ref)
+    crud.remove(session, RECORD_TYPE, ref, precondition=guard(if_match, current))

@@ -29,6 +29,7 @@ from sanctions_tracker.fields import (
     check_span,
     unique_items,
 )
+from sanctions_tracker.history.schemas import Version
 
 EXAMPLE: dict[str, Any] = {
     "key": "2022-04-01-blinken-truss-call",
@@ -171,3 +172,4 @@ class EngagementRead(BaseModel):
     sources: list[CitationRead]
     created_at: datetime
     updated_at: datetime
+    version: Version

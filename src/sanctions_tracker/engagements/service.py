@@ -155,6 +155,7 @@ def to_read(engagement: Engagement) -> EngagementRead:
         ],
         created_at=engagement.created_at,
         updated_at=engagement.updated_at,
+        version=engagement.version,
         **record.model_dump(
             exclude={
                 "organizations",

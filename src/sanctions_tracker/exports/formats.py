@@ -3,9 +3,11 @@
 An explicit `format` parameter wins; otherwise the `Accept` header decides, with its q-values.
 """
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sanctions_tracker.problems import NotAcceptable
 
@@ -35,6 +37,30 @@ CONTENT_TYPES: dict[ExportFormat, str] = {
     ExportFormat.ics: "text/calendar; charset=utf-8",
 }
 """The `Content-Type` each format is answered with."""
+
+_TEXT: dict[str, Any] = {"type": "string"}
+_GEOJSON: dict[str, Any] = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection (RFC 7946) of Point features",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"type": "object"}},
+    },
+}
+FILE_SCHEMAS: dict[ExportFormat, dict[str, Any]] = {
+    ExportFormat.csv: _TEXT,
+    ExportFormat.ndjson: _TEXT,
+    ExportFormat.geojson: _GEOJSON,
+    ExportFormat.ics: _TEXT,
+}
+"""The OpenAPI schema of each file format's body; GeoJSON is JSON, and clients parse it so."""
+
+
+def file_content(formats: Sequence[ExportFormat]) -> dict[str, Any]:
+    """The OpenAPI `content` of a list's answer in those file formats."""
+    return {MEDIA_TYPES[name]: {"schema": copy.deepcopy(FILE_SCHEMAS[name])} for name in formats}
+
 
 EXTENSIONS: dict[ExportFormat, str] = {
     ExportFormat.csv: "csv",

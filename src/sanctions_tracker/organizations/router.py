@@ -1,11 +1,15 @@
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import OrganizationKind
 from sanctions_tracker.exports import specs
+from sanctions_tracker.history import preconditions
+from sanctions_tracker.history.preconditions import IfMatch, guard
 from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Organization
 from sanctions_tracker.organizations import service
@@ -92,29 +96,35 @@ def create_organization(
     return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
 
 
+def _get(session: Session, ref: str) -> OrganizationRead:
+    """The record as its GET answers it; `If-Match` is checked against this."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+
+
 @router.get(
     "/{ref}",
     summary="Get an organization",
     response_model=OrganizationRead,
     responses=problem_responses(404),
 )
-def get_organization(ref: RefPath, session: SessionDep) -> OrganizationRead:
+def get_organization(ref: RefPath, session: SessionDep) -> Response:
     """`ref` is the organization's key or its integer id."""
-    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+    return preconditions.answer(_get(session, ref))
 
 
 @router.patch(
     "/{ref}",
     summary="Change an organization",
     response_model=OrganizationRead,
-    responses=problem_responses(404, 409, 422),
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
 def patch_organization(
-    ref: RefPath, changes: OrganizationPatch, session: SessionDep
-) -> OrganizationRead:
+    ref: RefPath, changes: OrganizationPatch, session: SessionDep, if_match: IfMatch
+) -> Response:
     """Only the fields sent change; a list sent replaces the stored list whole."""
-    record = crud.patch(session, RECORD_TYPE, ref, changes)
-    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+    current = partial(_get, session, ref)
+    record = crud.patch(session, RECORD_TYPE, ref, changes, precondition=guard(if_match, current))
+    return preconditions.answer(_get(session, record.key))
 
 
 @router.delete(
@@ -122,9 +132,10 @@ def patch_organization(
     summary="Delete an organization",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(404, 409, 412, 428),
 )
-def delete_organization(ref: RefPath, session: SessionDep) -> None:
+def delete_organization(ref: RefPath, session: SessionDep, if_match: IfMatch) -> None:
     """Refused with 409, naming them, while child organizations, positions or engagements
     refer to it."""
-    crud.remove(session, RECORD_TYPE, ref)
+    current = partial(_get, session, ref)
+    crud.remove(session, RECORD_TYPE, ref, precondition=guard(if_match, current))

@@ -15,6 +15,7 @@ from sanctions_tracker.fields import (
     WikidataId,
     unique_items,
 )
+from sanctions_tracker.history.schemas import Version
 
 EXAMPLE: dict[str, Any] = {
     "key": "ofac",
@@ -66,3 +67,4 @@ class OrganizationRead(BaseModel):
     wikidata_id: str | None
     created_at: datetime
     updated_at: datetime
+    version: Version

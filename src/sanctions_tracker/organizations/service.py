@@ -66,6 +66,7 @@ def to_read(organization: Organization) -> OrganizationRead:
         parent=ref(organization.parent) if organization.parent else None,
         created_at=organization.created_at,
         updated_at=organization.updated_at,
+        version=organization.version,
         **record.model_dump(exclude={"parent"}),
     )
 

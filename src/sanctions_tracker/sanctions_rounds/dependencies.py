@@ -1,12 +1,11 @@
 """The sanctions-round filters as query parameters, shared by the list and the stats."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
 
 from sanctions_tracker.enums import Measure, RoundStatus
-from sanctions_tracker.params import Codes, Refs, Text, check_codes, check_refs
+from sanctions_tracker.params import Codes, IsoDate, Refs, Text, check_codes, check_refs
 from sanctions_tracker.sanctions_rounds.service import SanctionsRoundFilters
 
 
@@ -21,10 +20,10 @@ def sanctions_round_filters(
     ] = None,
     status: Annotated[list[RoundStatus] | None, Query(description="Any of these statuses")] = None,
     date_from: Annotated[
-        date | None, Query(alias="from", description="Announced on or after (inclusive)")
+        IsoDate | None, Query(alias="from", description="Announced on or after (inclusive)")
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Announced on or before (inclusive)")
+        IsoDate | None, Query(alias="to", description="Announced on or before (inclusive)")
     ] = None,
     q: Annotated[
         Text,

@@ -17,6 +17,7 @@ from sanctions_tracker.fields import (
     Text,
     unique_items,
 )
+from sanctions_tracker.history.schemas import Version
 
 EXAMPLE: dict[str, Any] = {
     "key": "us-2022-03-31-eo-14024-technology",
@@ -92,3 +93,4 @@ class SanctionsRoundRead(BaseModel):
     sources: list[CitationRead]
     created_at: datetime
     updated_at: datetime
+    version: Version

@@ -87,6 +87,7 @@ def to_read(sanctions_round: SanctionsRound) -> SanctionsRoundRead:
         ],
         created_at=sanctions_round.created_at,
         updated_at=sanctions_round.updated_at,
+        version=sanctions_round.version,
         **record.model_dump(exclude={"sectors", "sources"}),
     )
 

@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -7,6 +8,8 @@ from sqlalchemy.orm import Session
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.exports import specs
+from sanctions_tracker.history import preconditions
+from sanctions_tracker.history.preconditions import IfMatch, guard
 from sanctions_tracker.listing import Listing, ListRequest, table_exports
 from sanctions_tracker.models import Sector
 from sanctions_tracker.pagination import Page
@@ -88,28 +91,36 @@ def create_sector(
     return _read(session, get_by_ref(session, RECORD_TYPE, record.key))
 
 
+def _get(session: Session, ref: str) -> SectorRead:
+    """The record as its GET answers it; `If-Match` is checked against this."""
+    return _read(session, get_by_ref(session, RECORD_TYPE, ref))
+
+
 @router.get(
     "/{ref}",
     summary="Get a sector",
     response_model=SectorRead,
     responses=problem_responses(404),
 )
-def get_sector(ref: RefPath, session: SessionDep) -> SectorRead:
+def get_sector(ref: RefPath, session: SessionDep) -> Response:
     """`ref` is the sector's key or its integer id."""
-    return _read(session, get_by_ref(session, RECORD_TYPE, ref))
+    return preconditions.answer(_get(session, ref))
 
 
 @router.patch(
     "/{ref}",
     summary="Change a sector",
     response_model=SectorRead,
-    responses=problem_responses(404, 409, 422),
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
-def patch_sector(ref: RefPath, changes: SectorPatch, session: SessionDep) -> SectorRead:
+def patch_sector(
+    ref: RefPath, changes: SectorPatch, session: SessionDep, if_match: IfMatch
+) -> Response:
     """Only the fields sent change. A parent that would make the sector its own ancestor is
     a 422."""
-    record = crud.patch(session, RECORD_TYPE, ref, changes)
-    return _read(session, get_by_ref(session, RECORD_TYPE, record.key))
+    current = partial(_get, session, ref)
+    record = crud.patch(session, RECORD_TYPE, ref, changes, precondition=guard(if_match, current))
+    return preconditions.answer(_get(session, record.key))
 
 
 @router.delete(
@@ -117,8 +128,9 @@ def patch_sector(ref: RefPath, changes: SectorPatch, session: SessionDep) -> Sec
     summary="Delete a sector",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(404, 409, 412, 428),
 )
-def delete_sector(ref: RefPath, session: SessionDep) -> None:
+def delete_sector(ref: RefPath, session: SessionDep, if_match: IfMatch) -> None:
     """Refused with 409, naming them, while child sectors, rounds or engagements refer to it."""
-    crud.remove(session, RECORD_TYPE, ref)
+    current = partial(_get, session, ref)
+    crud.remove(session, RECORD_TYPE, ref, precondition=guard(if_match, current))

@@ -4,6 +4,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from sanctions_tracker.fields import Key, OptionalText, RecordBase, Ref, StrictModel, Text
+from sanctions_tracker.history.schemas import Version
 
 EXAMPLE: dict[str, Any] = {
     "key": "oil",
@@ -42,3 +43,4 @@ class SectorRead(BaseModel):
     children: list[Ref]
     created_at: datetime
     updated_at: datetime
+    version: Version

@@ -64,6 +64,7 @@ def to_read(sector: Sector, children: list[Sector]) -> SectorRead:
         children=[ref(child) for child in children],
         created_at=sector.created_at,
         updated_at=sector.updated_at,
+        version=sector.version,
     )
 
 

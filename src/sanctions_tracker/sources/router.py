@@ -1,16 +1,19 @@
-from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import SourceKind
 from sanctions_tracker.exports import specs
+from sanctions_tracker.history import preconditions
+from sanctions_tracker.history.preconditions import IfMatch, guard
 from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Source
 from sanctions_tracker.pagination import Page
-from sanctions_tracker.params import RefPath, Storable, Text
+from sanctions_tracker.params import IsoDate, RefPath, Storable, Text
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
 from sanctions_tracker.sources import service
@@ -46,10 +49,10 @@ def list_sources(
         str | None, Query(description="Text contained in the publisher"), Storable
     ] = None,
     date_from: Annotated[
-        date | None, Query(alias="from", description="Published on or after (inclusive)")
+        IsoDate | None, Query(alias="from", description="Published on or after (inclusive)")
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Published on or before (inclusive)")
+        IsoDate | None, Query(alias="to", description="Published on or before (inclusive)")
     ] = None,
     q: Annotated[
         Text,
@@ -84,27 +87,35 @@ def create_source(
     return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
 
 
+def _get(session: Session, ref: str) -> SourceRead:
+    """The record as its GET answers it; `If-Match` is checked against this."""
+    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+
+
 @router.get(
     "/{ref}",
     summary="Get a source",
     response_model=SourceRead,
     responses=problem_responses(404),
 )
-def get_source(ref: RefPath, session: SessionDep) -> SourceRead:
+def get_source(ref: RefPath, session: SessionDep) -> Response:
     """`ref` is the source's key or its integer id."""
-    return service.to_read(get_by_ref(session, RECORD_TYPE, ref))
+    return preconditions.answer(_get(session, ref))
 
 
 @router.patch(
     "/{ref}",
     summary="Change a source",
     response_model=SourceRead,
-    responses=problem_responses(404, 409, 422),
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
-def patch_source(ref: RefPath, changes: SourcePatch, session: SessionDep) -> SourceRead:
+def patch_source(
+    ref: RefPath, changes: SourcePatch, session: SessionDep, if_match: IfMatch
+) -> Response:
     """Only the fields sent change; a list sent replaces the stored list whole."""
-    record = crud.patch(session, RECORD_TYPE, ref, changes)
-    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key))
+    current = partial(_get, session, ref)
+    record = crud.patch(session, RECORD_TYPE, ref, changes, precondition=guard(if_match, current))
+    return preconditions.answer(_get(session, record.key))
 
 
 @router.delete(
@@ -112,8 +123,9 @@ def patch_source(ref: RefPath, changes: SourcePatch, session: SessionDep) -> Sou
     summary="Delete a source",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(404, 409, 412, 428),
 )
-def delete_source(ref: RefPath, session: SessionDep) -> None:
+def delete_source(ref: RefPath, session: SessionDep, if_match: IfMatch) -> None:
     """A source still cited by a round or an engagement is not deleted: 409 names the citers."""
-    crud.remove(session, RECORD_TYPE, ref)
+    current = partial(_get, session, ref)
+    crud.remove(session, RECORD_TYPE, ref, precondition=guard(if_match, current))

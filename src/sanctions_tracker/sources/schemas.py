@@ -13,6 +13,7 @@ from sanctions_tracker.fields import (
     Text,
     unique_items,
 )
+from sanctions_tracker.history.schemas import Version
 
 EXAMPLE: dict[str, Any] = {
     "key": "reuters-2022-04-01-blinken-truss",
@@ -54,7 +55,7 @@ class SourcePatch(StrictModel):
 
 
 class SourceRead(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, **EXAMPLE}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 1, **EXAMPLE, "version": 1}]})
 
     id: int
     key: str
@@ -66,3 +67,4 @@ class SourceRead(BaseModel):
     authors: list[str]
     created_at: datetime
     updated_at: datetime
+    version: Version

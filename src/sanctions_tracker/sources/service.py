@@ -60,6 +60,7 @@ def to_read(source: Source) -> SourceRead:
         id=source.id,
         created_at=source.created_at,
         updated_at=source.updated_at,
+        version=source.version,
         **to_record(source).model_dump(),
     )
 

@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -8,14 +7,23 @@ from sqlalchemy.orm import Session
 from sanctions_tracker.db import SessionDep, StreamSessionDep
 from sanctions_tracker.exports import specs
 from sanctions_tracker.exports.csv_writer import write_csv
-from sanctions_tracker.exports.formats import MEDIA_TYPES, ExportFormat, negotiate
+from sanctions_tracker.exports.formats import ExportFormat, file_content, negotiate
 from sanctions_tracker.exports.geojson import write_geojson
 from sanctions_tracker.exports.ics import write_ics
 from sanctions_tracker.exports.ndjson import write_ndjson
 from sanctions_tracker.exports.stream import download
 from sanctions_tracker.listing import begin_snapshot
 from sanctions_tracker.pagination import DEFAULT_LIMIT, set_link_header
-from sanctions_tracker.params import Codes, Cursor, Limit, Refs, Text, check_codes, check_refs
+from sanctions_tracker.params import (
+    Codes,
+    Cursor,
+    IsoDate,
+    Limit,
+    Refs,
+    Text,
+    check_codes,
+    check_refs,
+)
 from sanctions_tracker.problems import ValidationFailed, field_error, problem_responses
 from sanctions_tracker.timeline import service
 from sanctions_tracker.timeline.schemas import ItemType, Order, TimelinePage
@@ -28,7 +36,7 @@ FILE_NAME = "timeline"
 FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The page, or every matching item as a file",
-        "content": {MEDIA_TYPES[f]: {"schema": {"type": "string"}} for f in FORMATS[1:]},
+        "content": file_content(FORMATS[1:]),
     }
 }
 RESPONSES = FILES | problem_responses(400, 406, 422)
@@ -72,7 +80,7 @@ def timeline(
         list[ItemType] | None, Query(alias="type", description="Only items of these types")
     ] = None,
     date_from: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             alias="from",
             description="Engagements whose span reaches this day or later; "
@@ -80,7 +88,7 @@ def timeline(
         ),
     ] = None,
     date_to: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             alias="to",
             description="Engagements starting on or before this day; "
