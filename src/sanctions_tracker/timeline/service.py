@@ -192,16 +192,10 @@ def items(session: Session, positions: Sequence[tuple[ItemType, int]]) -> list[I
     wanted_engagements = [row_id for kind, row_id in positions if kind is ItemType.engagement]
     wanted_rounds = [row_id for kind, row_id in positions if kind is ItemType.sanctions_round]
     cards: dict[tuple[ItemType, int], Item] = {}
-    if wanted_engagements:
-        for engagement in session.scalars(
-            select(Engagement)
-            .where(Engagement.id.in_(wanted_engagements))
-            .options(*engagements.read_options())
-        ):
-            read = engagements.to_read(engagement)
-            cards[ItemType.engagement, engagement.id] = EngagementItem(
-                date=read.start_date, **_fields(read, _ENGAGEMENT_FIELDS)
-            )
+    for row_id, read in _engagement_reads(session, wanted_engagements).items():
+        cards[ItemType.engagement, row_id] = EngagementItem(
+            date=read.start_date, **_fields(read, _ENGAGEMENT_FIELDS)
+        )
     if wanted_rounds:
         for sanctions_round in session.scalars(
             select(SanctionsRound)
@@ -213,6 +207,16 @@ def items(session: Session, positions: Sequence[tuple[ItemType, int]]) -> list[I
                 date=round_read.announced_on, **_fields(round_read, _ROUND_FIELDS)
             )
     return [cards[position] for position in positions]
+
+
+def _engagement_reads(session: Session, ids: Sequence[int]) -> dict[int, EngagementRead]:
+    """The engagements `ids`, whole, loaded in one go."""
+    if not ids:
+        return {}
+    found = session.scalars(
+        select(Engagement).where(Engagement.id.in_(ids)).options(*engagements.read_options())
+    )
+    return {engagement.id: engagements.to_read(engagement) for engagement in found}
 
 
 def _fields(read: BaseModel, names: set[str]) -> dict[str, Any]:
@@ -254,14 +258,7 @@ def every_engagement(
     only_engagements = replace(filters, types=[ItemType.engagement])
     for positions in positions_in_batches(session, only_engagements, order):
         ids = [row_id for _, row_id in positions]
-        loaded = {
-            engagement.id: engagements.to_read(engagement)
-            for engagement in session.scalars(
-                select(Engagement)
-                .where(Engagement.id.in_(ids))
-                .options(*engagements.read_options())
-            )
-        }
+        loaded = _engagement_reads(session, ids)
         yield from (loaded[row_id] for row_id in ids)
         session.expunge_all()
 
