@@ -1,8 +1,12 @@
 """The FastAPI application: routers, problem handlers, offline docs, health checks."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from importlib.resources import files
 from typing import Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
@@ -18,7 +22,7 @@ from sanctions_tracker.auth.openapi import document_security
 from sanctions_tracker.auth.router import router as keys_router
 from sanctions_tracker.bundles.router import router as bundles_router
 from sanctions_tracker.caching import ETagMiddleware
-from sanctions_tracker.config import Settings, get_settings
+from sanctions_tracker.config import Settings, get_settings, settings_of
 from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.router import router as engagements_router
@@ -33,6 +37,7 @@ from sanctions_tracker.problems import (
     Problem,
     install_problem_handlers,
 )
+from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds_router
 from sanctions_tracker.search.router import router as search_router
 from sanctions_tracker.sectors.router import router as sectors_router
@@ -219,7 +224,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Every operation, present and future, goes through the key check; it lets the
         # probes, the docs and the problem types through itself.
         dependencies=[Depends(authorize)],
+        lifespan=partial(_lifespan, threads=settings.threads),
     )
+    app.router.route_class = OneTripRoute
     if settings is not get_settings():
         app.dependency_overrides[get_settings] = lambda: settings
     install_problem_handlers(app)
@@ -236,12 +243,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NoStoreWithCredentialsMiddleware)
     static = files("sanctions_tracker") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    # Probes first: FastAPI tries the routes in order, and a probe must stay cheap.
+    _add_operations(app)
     for router in ROUTERS:
         app.include_router(router)
     _add_docs(app)
-    _add_operations(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI, *, threads: int) -> AsyncIterator[None]:
+    """Size the thread pool that runs the routes' database work (see `routing`)."""
+    to_thread.current_default_thread_limiter().total_tokens = threads
+    yield
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -256,7 +271,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             separate_input_output_schemas=False,
         )
         idempotency.document(schema)
-        settings = app.dependency_overrides.get(get_settings, get_settings)()
+        settings = settings_of(app)
         document_security(schema, app.routes, require_read_key=settings.require_read_key)
         _document_limits(schema)
         for path, path_item in schema["paths"].items():
@@ -333,7 +348,7 @@ def _add_docs(app: FastAPI) -> None:
 
 def _add_operations(app: FastAPI) -> None:
     @app.get("/healthz", tags=["operations"], summary="Liveness")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         """200 while the process serves requests; it does not touch the database."""
         return {"status": "ok"}
 

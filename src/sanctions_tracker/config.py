@@ -2,9 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('data/sanctions-tracker.db').as_posix()}"
@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     """Seconds a SQLite write waits for the write lock before the answer is a 503."""
     database_connect_timeout: int = 5
     """Seconds to wait for a PostgreSQL connection before the answer is a 503 (at least 2)."""
+    threads: int = Field(default=8, ge=1, le=256)
+    """Worker threads per process for the database work of requests. A few threads serve more
+    requests per second than many (each hand-off and GIL switch costs); at most the connection
+    pool's 15, or requests queue for connections instead of threads."""
 
     # Limits
     max_body_bytes: int = 1024 * 1024
@@ -60,3 +64,11 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_of(app: object) -> Settings:
+    """The settings `app` runs with: its `get_settings` override (see `create_app`), else the
+    process's. Read inline by the middleware and the async dependencies, which would otherwise
+    each pay a trip to the thread pool for a sync `Depends(get_settings)`."""
+    overrides: dict[Any, Any] = getattr(app, "dependency_overrides", {})
+    return cast(Settings, overrides.get(get_settings, get_settings)())

@@ -1,18 +1,19 @@
 """Engine and session handling: one transaction per request, SQLite tuned for concurrent use."""
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
-from sanctions_tracker.config import get_settings
+from sanctions_tracker.config import get_settings, settings_of
 
 
 def _lower(value: object) -> object:
@@ -102,41 +103,62 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
-SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_sessionmaker)]
-"""The session factory, as a dependency so a test can point the app at another database."""
+def sessionmaker_of(app: object) -> sessionmaker[Session]:
+    """The session factory of `app`: its `get_sessionmaker` override (a test pointing the app at
+    another database), else the process's."""
+    overrides: dict[Any, Any] = getattr(app, "dependency_overrides", {})
+    return cast(sessionmaker[Session], overrides.get(get_sessionmaker, get_sessionmaker)())
 
 
-def get_session(request: Request, sessions: SessionFactoryDep) -> Iterator[Session]:
+# The mark of a request's own session: `routing.OneTripRoute` commits it in the route's thread.
+REQUEST_SESSION = "request_session"
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's session: committed when the route returns, rolled back on any error.
 
     Registered with ``scope="function"`` so the commit happens before the response is sent.
     A write request's transaction takes SQLite's write lock up front (see `writing_session`).
+    Opening a session does no I/O, so this runs on the event loop; the route commits in its own
+    worker thread (see `routing`), and only what is left open goes to the thread pool here.
     """
+    sessions = sessionmaker_of(request.app)
     session = sessions() if request.method in READ_METHODS else writing_session(sessions)
+    session.info[REQUEST_SESSION] = True
     try:
         yield session
-        session.commit()
     except BaseException:
-        session.rollback()
+        await _in_thread_if_open(session, session.rollback)
         raise
+    else:
+        await _in_thread_if_open(session, session.commit)
     finally:
-        session.close()
+        await _in_thread_if_open(session, session.close)
+
+
+async def _in_thread_if_open(session: Session, finish: Callable[[], None]) -> None:
+    """`finish` the session in a worker thread when it holds a connection (the call may wait on
+    the database), inline when it holds none (then nothing blocks)."""
+    if session.in_transaction():
+        await run_in_threadpool(finish)
+    else:
+        finish()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 """The request's session; commits before the response is sent."""
 
 
-def get_stream_session(sessions: SessionFactoryDep) -> Iterator[Session]:
+async def get_stream_session(request: Request) -> AsyncIterator[Session]:
     """A read-only session that lives until a streamed response has been sent.
 
     The request session is closed before the response starts, so exports that stream rows
     after the route returned read through this one; it is always rolled back."""
-    session = sessions()
+    session = sessionmaker_of(request.app)()
     try:
         yield session
     finally:
-        session.rollback()
+        await _in_thread_if_open(session, session.rollback)
         session.close()
 
 
@@ -156,12 +178,12 @@ def sqlite_write_wait(scope: Scope) -> float | None:
     overrides: dict[Any, Any] = getattr(scope.get("app"), "dependency_overrides", {})
     if get_session in overrides:
         return None
-    sessions = overrides.get(get_sessionmaker, get_sessionmaker)()
+    sessions = sessionmaker_of(scope.get("app"))
     bind = sessions.kw.get("bind") if isinstance(sessions, sessionmaker) else None
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return None
     timeout = _BUSY_TIMEOUTS.get(bind)
     if timeout is None:
-        settings = overrides.get(get_settings, get_settings)()
+        settings = settings_of(scope.get("app"))
         timeout = settings.database_busy_timeout
     return float(timeout)

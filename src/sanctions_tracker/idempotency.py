@@ -29,14 +29,14 @@ from fastapi import Request
 from sqlalchemy import Insert, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sanctions_tracker.auth import service as keys
-from sanctions_tracker.config import Settings, get_settings
-from sanctions_tracker.db import get_session, get_sessionmaker, writing_session
+from sanctions_tracker.config import settings_of
+from sanctions_tracker.db import get_session, sessionmaker_of, writing_session
 from sanctions_tracker.models import ApiKey, IdempotentRequest
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.problems import database_unavailable, field_error, problem_response
@@ -114,8 +114,7 @@ def session_scope(scope: Scope) -> SessionScope:
     overrides = _overrides(scope)
     if get_session in overrides:
         return contextmanager(cast(Callable[[], Iterator[Session]], overrides[get_session]))
-    provider = overrides.get(get_sessionmaker, get_sessionmaker)
-    sessions = cast(sessionmaker[Session], provider())
+    sessions = sessionmaker_of(scope.get("app"))
 
     @contextmanager
     def transaction() -> Iterator[Session]:
@@ -283,7 +282,7 @@ class IdempotencyMiddleware:
             ),
         )
         sessions = session_scope(scope)
-        settings = cast(Settings, _overrides(scope).get(get_settings, get_settings)())
+        settings = settings_of(scope.get("app"))
         ttl = timedelta(hours=settings.idempotency_ttl_hours)
         try:
             outcome = await run_in_threadpool(claim, sessions, request, ttl)

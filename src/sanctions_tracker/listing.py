@@ -4,7 +4,7 @@ streamed file of every matching record.
 A list route reads its filters, builds its query with its service and hands both over:
 `return listing.answer(session, service.list_query(session, filters))`."""
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
@@ -96,7 +96,7 @@ class Listing(Generic[T]):
             200: {"description": "The page, or every matching record as a file", "content": files}
         } | problem_responses(400, 406, 422)
 
-    def parameters(self) -> Callable[..., "ListRequest[T]"]:
+    def parameters(self) -> Callable[..., Awaitable["ListRequest[T]"]]:
         """The dependency reading this list's `sort`, `limit`, `cursor`, `facets` and `format`
         (or `Accept`); unknown facets and formats are refused here, before any answer starts."""
         choices = tuple(export_format.value for export_format in self.formats)
@@ -110,7 +110,7 @@ class Listing(Generic[T]):
             "and `cursor` are ignored). Without `format`, the `Accept` header chooses."
         )
 
-        def list_request(
+        async def list_request(
             request: Request,
             response: Response,
             stream_session: StreamSessionDep,

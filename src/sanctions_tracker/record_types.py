@@ -80,9 +80,14 @@ def get_by_ref(
     )
     found = session.scalars(statement).first()
     if found is None:
-        kind = "id" if as_id(ref) is not None else "key"
-        raise NotFound(f"No {record_type.singular} with {kind} {ref!r}.")
+        raise not_found(record_type, ref)
     return found
+
+
+def not_found(record_type: RecordType, ref: str) -> NotFound:
+    """The 404 for a `ref` that names no record of that type."""
+    kind = "id" if as_id(ref) is not None else "key"
+    return NotFound(f"No {record_type.singular} with {kind} {ref!r}.")
 
 
 def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:

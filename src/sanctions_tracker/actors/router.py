@@ -26,8 +26,9 @@ from sanctions_tracker.params import (
 )
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.routing import OneTripRoute
 
-router = APIRouter(prefix="/v1/actors", tags=["actors"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/actors", tags=["actors"])
 RECORD_TYPE = service.RECORD_TYPE
 
 

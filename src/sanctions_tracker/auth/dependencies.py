@@ -11,10 +11,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sanctions_tracker.auth import service
 from sanctions_tracker.auth.service import Identity
-from sanctions_tracker.config import Settings, get_settings
+from sanctions_tracker.config import settings_of
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.models.trust import Role
 from sanctions_tracker.problems import Forbidden, Unauthorized
@@ -40,7 +42,7 @@ def method_role(method: str, *, require_read_key: bool) -> Role | None:
     return Role.editor
 
 
-def current_identity(request: Request, session: SessionDep) -> Identity | None:
+async def current_identity(request: Request, session: SessionDep) -> Identity | None:
     """The key sent with the request, checked against the store; None when none was sent.
 
     A key that is sent is always checked, even where no key is needed: a client with a dead
@@ -65,9 +67,18 @@ def current_identity(request: Request, session: SessionDep) -> Identity | None:
         )
     if not secret.strip():
         raise Unauthorized("The `Authorization: Bearer` header carries no key.")
-    identity = service.authenticate(session, secret.strip())
+    identity = await run_in_threadpool(_authenticate, session, secret.strip())
     session.info["writer"] = identity.name
     request.state.api_key = identity
+    return identity
+
+
+def _authenticate(session: Session, secret: str) -> Identity:
+    """The key's check, committed at once: between this trip to the thread pool and the
+    route's, the request holds no connection, or waiting requests could hold every thread
+    while those holding the connections wait for a thread."""
+    identity = service.authenticate(session, secret)
+    session.commit()
     return identity
 
 
@@ -87,15 +98,12 @@ def _require(identity: Identity | None, needed: Role) -> Identity:
     return identity
 
 
-def authorize(
-    request: Request,
-    identity: IdentityDep,
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> None:
+async def authorize(request: Request, identity: IdentityDep) -> None:
     """The app-wide check: a role by HTTP method, nothing on public paths."""
     if is_public(request.scope.get("route")):
         return
-    needed = method_role(request.method, require_read_key=settings.require_read_key)
+    require_read_key = settings_of(request.app).require_read_key
+    needed = method_role(request.method, require_read_key=require_read_key)
     if needed is not None:
         _require(identity, needed)
 
@@ -107,7 +115,7 @@ class RoleRequirement:
     def __init__(self, role: Role) -> None:
         self.role = role
 
-    def __call__(self, identity: IdentityDep) -> Identity:
+    async def __call__(self, identity: IdentityDep) -> Identity:
         return _require(identity, self.role)
 
 

@@ -10,9 +10,13 @@ from sanctions_tracker.models import ApiKey
 from sanctions_tracker.models.trust import Role
 from sanctions_tracker.pagination import Page
 from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.routing import OneTripRoute
 
 router = APIRouter(
-    prefix="/v1/keys", tags=["keys"], dependencies=[Depends(require_role(Role.admin))]
+    route_class=OneTripRoute,
+    prefix="/v1/keys",
+    tags=["keys"],
+    dependencies=[Depends(require_role(Role.admin))],
 )
 
 NamePath = Annotated[KeyName, Path(description="The key's name")]

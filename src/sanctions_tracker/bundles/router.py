@@ -7,8 +7,9 @@ from sanctions_tracker.bundles import service
 from sanctions_tracker.bundles.schemas import Bundle, ImportResult
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.routing import OneTripRoute
 
-router = APIRouter(prefix="/v1", tags=["bundles"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1", tags=["bundles"])
 
 BUNDLE_BODY = {
     "requestBody": {

@@ -11,8 +11,9 @@ from sanctions_tracker.models import Country
 from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import Text
 from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.routing import OneTripRoute
 
-router = APIRouter(prefix="/v1/countries", tags=["countries"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/countries", tags=["countries"])
 
 
 LISTING = Listing(

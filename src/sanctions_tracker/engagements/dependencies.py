@@ -10,7 +10,7 @@ from sanctions_tracker.fields import Slug
 from sanctions_tracker.params import Codes, IsoDate, Refs, Text, check_codes, check_refs
 
 
-def engagement_filters(
+async def engagement_filters(
     kind: Annotated[list[EngagementKind] | None, Query(description="Any of these kinds")] = None,
     status: Annotated[
         list[EngagementStatus] | None, Query(description="Any of these statuses")

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
-from sanctions_tracker.engagements import service
+from sanctions_tracker.engagements import reader, service
 from sanctions_tracker.engagements.dependencies import EngagementFilterParams
 from sanctions_tracker.engagements.schemas import (
     EngagementPatch,
@@ -19,14 +19,14 @@ from sanctions_tracker.exports.geojson import write_geojson
 from sanctions_tracker.exports.ics import write_ics
 from sanctions_tracker.history import preconditions
 from sanctions_tracker.history.preconditions import IfMatch, guard
-from sanctions_tracker.listing import Export, Listing, ListRequest, each, table_exports
+from sanctions_tracker.listing import Export, Listing, ListRequest, table_exports
 from sanctions_tracker.models import Engagement
 from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import RefPath
 from sanctions_tracker.problems import problem_responses
-from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.routing import OneTripRoute
 
-router = APIRouter(prefix="/v1/engagements", tags=["engagements"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/engagements", tags=["engagements"])
 RECORD_TYPE = service.RECORD_TYPE
 
 
@@ -36,8 +36,7 @@ LISTING = Listing(
     tiebreak=Engagement.id,
     sorts=service.SORTS,
     default_sort=service.DEFAULT_SORT,
-    read=each(service.to_read),
-    options=service.read_options,
+    read=reader.read_rows,
     facets=service.FACETS,
     exports=table_exports(specs.ENGAGEMENT_COLUMNS)
     | {
@@ -83,12 +82,12 @@ def create_engagement(
     A location's coordinates, when left out, are filled from the gazetteer."""
     crud.create(session, RECORD_TYPE, record)
     response.headers["Location"] = str(request.url_for("get_engagement", ref=record.key))
-    return service.to_read(get_by_ref(session, RECORD_TYPE, record.key, service.read_options()))
+    return _get(session, record.key)
 
 
 def _get(session: Session, ref: str) -> EngagementRead:
     """The record as its GET answers it; `If-Match` is checked against this."""
-    return service.to_read(get_by_ref(session, RECORD_TYPE, ref, service.read_options()))
+    return reader.read_ref(session, RECORD_TYPE, ref)
 
 
 @router.get(

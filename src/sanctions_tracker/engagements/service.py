@@ -10,11 +10,9 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from sanctions_tracker import gazetteer
 from sanctions_tracker.engagements.schemas import (
-    EngagementRead,
     EngagementRecord,
     Location,
     Participant,
-    ParticipantRead,
 )
 from sanctions_tracker.enums import DatePrecision, EngagementKind, EngagementStatus, ParticipantRole
 from sanctions_tracker.facets import (
@@ -24,7 +22,7 @@ from sanctions_tracker.facets import (
     parent_facet,
     year_facet,
 )
-from sanctions_tracker.fields import Citation, CitationRead, Ref
+from sanctions_tracker.fields import Citation, Ref
 from sanctions_tracker.models import (
     Actor,
     Engagement,
@@ -39,7 +37,6 @@ from sanctions_tracker.models import (
     SanctionsRound,
     Sector,
 )
-from sanctions_tracker.organizations import service as organizations
 from sanctions_tracker.pagination import span_filter
 from sanctions_tracker.record_types import (
     RecordType,
@@ -48,11 +45,9 @@ from sanctions_tracker.record_types import (
     Resolver,
     ids_for_refs,
 )
-from sanctions_tracker.sanctions_rounds import service as sanctions_rounds
 from sanctions_tracker.search import index as search_index
 from sanctions_tracker.search import service as search
 from sanctions_tracker.sectors import service as sectors
-from sanctions_tracker.sources import service as sources
 
 SORTS = {
     "start_date": Engagement.start_on,
@@ -88,10 +83,6 @@ def load_options() -> list[LoaderOption]:
         ),
         selectinload(Engagement.sources).selectinload(EngagementSource.source),
     ]
-
-
-def read_options() -> list[LoaderOption]:
-    return [*load_options(), selectinload(Engagement.legs)]
 
 
 def _location(engagement: Engagement) -> Location | None:
@@ -131,41 +122,6 @@ def to_record(engagement: Engagement) -> EngagementRecord:
         sanctions_rounds=[row.sanctions_round.key for row in engagement.sanctions_rounds],
         parent=engagement.parent.key if engagement.parent else None,
         sources=[Citation(source=row.source.key, quote=row.quote) for row in engagement.sources],
-    )
-
-
-def to_read(engagement: Engagement) -> EngagementRead:
-    record = to_record(engagement)
-    return EngagementRead(
-        id=engagement.id,
-        organizations=[organizations.ref(row.organization) for row in engagement.organizations],
-        participants=[
-            ParticipantRead(actor=actor_ref(row.actor), role=ParticipantRole(row.role))
-            for row in engagement.participants
-        ],
-        sectors=[sectors.ref(row.sector) for row in engagement.sectors],
-        sanctions_rounds=[
-            sanctions_rounds.ref(row.sanctions_round) for row in engagement.sanctions_rounds
-        ],
-        parent=ref(engagement.parent) if engagement.parent else None,
-        legs=[ref(leg) for leg in engagement.legs],
-        sources=[
-            CitationRead(source=sources.ref(row.source), quote=row.quote)
-            for row in engagement.sources
-        ],
-        created_at=engagement.created_at,
-        updated_at=engagement.updated_at,
-        version=engagement.version,
-        **record.model_dump(
-            exclude={
-                "organizations",
-                "participants",
-                "sectors",
-                "sanctions_rounds",
-                "parent",
-                "sources",
-            }
-        ),
     )
 
 

@@ -10,9 +10,9 @@ import hashlib
 from collections.abc import Callable
 from typing import Annotated, Protocol
 
-from fastapi import Depends, Header, Response
+from fastapi import Depends, Header, Request, Response
 
-from sanctions_tracker.config import Settings, get_settings
+from sanctions_tracker.config import settings_of
 from sanctions_tracker.problems import PreconditionFailed, PreconditionRequired
 
 
@@ -39,8 +39,8 @@ def answer(read: VersionedRead) -> Response:
     )
 
 
-def read_if_match(
-    settings: Annotated[Settings, Depends(get_settings)],
+async def read_if_match(
+    request: Request,
     if_match: Annotated[
         str | None,
         Header(
@@ -51,7 +51,7 @@ def read_if_match(
         ),
     ] = None,
 ) -> str | None:
-    if if_match is None and settings.require_if_match:
+    if if_match is None and settings_of(request.app).require_if_match:
         raise PreconditionRequired(
             "This server requires If-Match on every PATCH and DELETE: GET the record and send "
             "its ETag back in If-Match."

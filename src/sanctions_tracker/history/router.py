@@ -16,6 +16,7 @@ from sanctions_tracker.params import Cursor, Limit, RefPath
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import MAX_ID, RecordType
 from sanctions_tracker.registry import RECORD_TYPES
+from sanctions_tracker.routing import OneTripRoute
 
 # Who may read what, in one place. A record's history is audit data (who changed what): admins
 # only. The feed is what mirrors read, so it asks no more than reading the records themselves
@@ -23,7 +24,7 @@ from sanctions_tracker.registry import RECORD_TYPES
 AUDIT_DEPENDENCIES = [Depends(require_role(Role.admin))]
 FEED_DEPENDENCIES: list[Any] = []
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(route_class=OneTripRoute, prefix="/v1")
 
 # Changes are listed in sequence order only; a fixed sort keeps cursors those of `paginate`.
 BY_SEQ = {"seq": Change.seq}

@@ -7,8 +7,9 @@ from sanctions_tracker.engagements.dependencies import EngagementFilterParams
 from sanctions_tracker.network import service
 from sanctions_tracker.network.schemas import Network, NetworkLevel
 from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.routing import OneTripRoute
 
-router = APIRouter(prefix="/v1/network", tags=["network"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/network", tags=["network"])
 
 
 @router.get(

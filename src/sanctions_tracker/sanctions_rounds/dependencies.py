@@ -9,7 +9,7 @@ from sanctions_tracker.params import Codes, IsoDate, Refs, Text, check_codes, ch
 from sanctions_tracker.sanctions_rounds.service import SanctionsRoundFilters
 
 
-def sanctions_round_filters(
+async def sanctions_round_filters(
     imposed_by: Annotated[Codes, Query(description="Imposed by any of these jurisdictions")] = None,
     target: Annotated[Codes, Query(description="Targeting any of these countries")] = None,
     measure: Annotated[

@@ -15,6 +15,7 @@ from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import RefPath
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sanctions_rounds import service
 from sanctions_tracker.sanctions_rounds.dependencies import SanctionsRoundFilterParams
 from sanctions_tracker.sanctions_rounds.schemas import (
@@ -23,7 +24,9 @@ from sanctions_tracker.sanctions_rounds.schemas import (
     SanctionsRoundRecord,
 )
 
-router = APIRouter(prefix="/v1/sanctions-rounds", tags=["sanctions rounds"])
+router = APIRouter(
+    route_class=OneTripRoute, prefix="/v1/sanctions-rounds", tags=["sanctions rounds"]
+)
 RECORD_TYPE = service.RECORD_TYPE
 
 

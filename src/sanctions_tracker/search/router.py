@@ -6,10 +6,11 @@ from sanctions_tracker.db import SessionDep
 from sanctions_tracker.pagination import Page, set_link_header
 from sanctions_tracker.params import Cursor, Storable
 from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.search import service
 from sanctions_tracker.search.schemas import SearchHit, SearchType
 
-router = APIRouter(prefix="/v1/search", tags=["search"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/search", tags=["search"])
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

@@ -21,10 +21,11 @@ from sanctions_tracker.params import (
 )
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sectors import service
 from sanctions_tracker.sectors.schemas import SectorPatch, SectorRead, SectorRecord
 
-router = APIRouter(prefix="/v1/sectors", tags=["sectors"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/sectors", tags=["sectors"])
 RECORD_TYPE = service.RECORD_TYPE
 
 

@@ -16,10 +16,11 @@ from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import IsoDate, RefPath, Storable, Text
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.record_types import get_by_ref
+from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sources import service
 from sanctions_tracker.sources.schemas import SourcePatch, SourceRead, SourceRecord
 
-router = APIRouter(prefix="/v1/sources", tags=["sources"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/sources", tags=["sources"])
 RECORD_TYPE = service.RECORD_TYPE
 
 

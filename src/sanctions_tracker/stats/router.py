@@ -5,11 +5,12 @@ from fastapi import APIRouter, Query
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.dependencies import EngagementFilterParams
 from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sanctions_rounds.dependencies import SanctionsRoundFilterParams
 from sanctions_tracker.stats import service
 from sanctions_tracker.stats.schemas import Stats
 
-router = APIRouter(prefix="/v1/stats", tags=["stats"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/stats", tags=["stats"])
 
 
 def _group_by(subject: service.Subject, examples: dict[str, list[str]]) -> Any:

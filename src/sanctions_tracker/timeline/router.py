@@ -25,10 +25,11 @@ from sanctions_tracker.params import (
     check_refs,
 )
 from sanctions_tracker.problems import ValidationFailed, field_error, problem_responses
+from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.timeline import service
 from sanctions_tracker.timeline.schemas import ItemType, Order, TimelinePage
 
-router = APIRouter(prefix="/v1/timeline", tags=["timeline"])
+router = APIRouter(route_class=OneTripRoute, prefix="/v1/timeline", tags=["timeline"])
 
 
 FORMATS = list(ExportFormat)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, Table, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
+from sanctions_tracker.engagements import reader as engagement_reader
 from sanctions_tracker.engagements import service as engagements
 from sanctions_tracker.engagements.schemas import EngagementRead
 from sanctions_tracker.models import (
@@ -211,12 +212,7 @@ def items(session: Session, positions: Sequence[tuple[ItemType, int]]) -> list[I
 
 def _engagement_reads(session: Session, ids: Sequence[int]) -> dict[int, EngagementRead]:
     """The engagements `ids`, whole, loaded in one go."""
-    if not ids:
-        return {}
-    found = session.scalars(
-        select(Engagement).where(Engagement.id.in_(ids)).options(*engagements.read_options())
-    )
-    return {engagement.id: engagements.to_read(engagement) for engagement in found}
+    return engagement_reader.read_ids(session, ids)
 
 
 def _fields(read: BaseModel, names: set[str]) -> dict[str, Any]:
