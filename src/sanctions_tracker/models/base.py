@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, Index, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -56,6 +56,13 @@ class Timestamped:
 
 def key_column() -> Mapped[str]:
     return mapped_column(String(KEY_LENGTH), unique=True)
+
+
+def covering_index(table: str, column: str, owner: str) -> Index:
+    """The index of a link table by the value it links to, with the owning record's id beside
+    it: a filter ("engagements with this country") reads the owners' ids from the index alone,
+    without a visit to the table for each."""
+    return Index(f"ix_{table}_{column}_{owner}", column, owner)
 
 
 def enum_check(column: str, enum: type[StrEnum], name: str | None = None) -> CheckConstraint:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sanctions_tracker.enums import DatePrecision, EngagementKind, EngagementStatus, ParticipantRole
 from sanctions_tracker.models.actors import Actor
-from sanctions_tracker.models.base import Base, Timestamped, enum_check, key_column
+from sanctions_tracker.models.base import Base, Timestamped, covering_index, enum_check, key_column
 from sanctions_tracker.models.organizations import Organization
 from sanctions_tracker.models.sanctions_rounds import SanctionsRound
 from sanctions_tracker.models.sectors import Sector
@@ -89,23 +89,27 @@ class Engagement(Timestamped, Base):
 
 class EngagementCountry(Base):
     __tablename__ = "engagement_countries"
+    __table_args__ = (covering_index("engagement_countries", "country", "engagement_id"),)
 
     engagement_id: Mapped[int] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
-    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True, index=True)
+    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True)
 
 
 class EngagementOrganization(Base):
     __tablename__ = "engagement_organizations"
+    __table_args__ = (
+        covering_index("engagement_organizations", "organization_id", "engagement_id"),
+    )
 
     engagement_id: Mapped[int] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
     organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("organizations.id", ondelete="RESTRICT"), primary_key=True
     )
 
     organization: Mapped[Organization] = relationship(lazy="raise")
@@ -113,14 +117,17 @@ class EngagementOrganization(Base):
 
 class EngagementParticipant(Base):
     __tablename__ = "engagement_participants"
-    __table_args__ = (enum_check("role", ParticipantRole),)
+    __table_args__ = (
+        covering_index("engagement_participants", "actor_id", "engagement_id"),
+        enum_check("role", ParticipantRole),
+    )
 
     engagement_id: Mapped[int] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
     actor_id: Mapped[int] = mapped_column(
-        ForeignKey("actors.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("actors.id", ondelete="RESTRICT"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(16))
 
@@ -129,23 +136,25 @@ class EngagementParticipant(Base):
 
 class EngagementTopic(Base):
     __tablename__ = "engagement_topics"
+    __table_args__ = (covering_index("engagement_topics", "topic", "engagement_id"),)
 
     engagement_id: Mapped[int] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
-    topic: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+    topic: Mapped[str] = mapped_column(String(128), primary_key=True)
 
 
 class EngagementSector(Base):
     __tablename__ = "engagement_sectors"
+    __table_args__ = (covering_index("engagement_sectors", "sector_id", "engagement_id"),)
 
     engagement_id: Mapped[int] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
     sector_id: Mapped[int] = mapped_column(
-        ForeignKey("sectors.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("sectors.id", ondelete="RESTRICT"), primary_key=True
     )
 
     sector: Mapped[Sector] = relationship(lazy="raise")
@@ -153,13 +162,16 @@ class EngagementSector(Base):
 
 class EngagementSanctionsRound(Base):
     __tablename__ = "engagement_sanctions_rounds"
+    __table_args__ = (
+        covering_index("engagement_sanctions_rounds", "sanctions_round_id", "engagement_id"),
+    )
 
     engagement_id: Mapped[int] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
     sanctions_round_id: Mapped[int] = mapped_column(
-        ForeignKey("sanctions_rounds.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("sanctions_rounds.id", ondelete="RESTRICT"), primary_key=True
     )
 
     sanctions_round: Mapped[SanctionsRound] = relationship(lazy="raise")
@@ -167,13 +179,14 @@ class EngagementSanctionsRound(Base):
 
 class EngagementSource(Base):
     __tablename__ = "engagement_sources"
+    __table_args__ = (covering_index("engagement_sources", "source_id", "engagement_id"),)
 
     engagement_id: Mapped[int] = mapped_column(
         ForeignKey("engagements.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
     source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("sources.id", ondelete="RESTRICT"), primary_key=True
     )
     quote: Mapped[str | None] = mapped_column(Text)
 

@@ -12,7 +12,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sanctions_tracker.enums import Measure, RoundStatus
-from sanctions_tracker.models.base import Base, Timestamped, enum_check, key_column
+from sanctions_tracker.models.base import Base, Timestamped, covering_index, enum_check, key_column
 from sanctions_tracker.models.sectors import Sector
 from sanctions_tracker.models.sources import Source
 
@@ -57,44 +57,50 @@ class SanctionsRound(Timestamped, Base):
 
 class SanctionsRoundImposer(Base):
     __tablename__ = "sanctions_round_imposers"
+    __table_args__ = (covering_index("sanctions_round_imposers", "country", "sanctions_round_id"),)
 
     sanctions_round_id: Mapped[int] = mapped_column(
         ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
-    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True, index=True)
+    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True)
 
 
 class SanctionsRoundTarget(Base):
     __tablename__ = "sanctions_round_targets"
+    __table_args__ = (covering_index("sanctions_round_targets", "country", "sanctions_round_id"),)
 
     sanctions_round_id: Mapped[int] = mapped_column(
         ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
-    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True, index=True)
+    country: Mapped[str] = mapped_column(ForeignKey("countries.code"), primary_key=True)
 
 
 class SanctionsRoundMeasure(Base):
     __tablename__ = "sanctions_round_measures"
-    __table_args__ = (enum_check("measure", Measure),)
+    __table_args__ = (
+        covering_index("sanctions_round_measures", "measure", "sanctions_round_id"),
+        enum_check("measure", Measure),
+    )
 
     sanctions_round_id: Mapped[int] = mapped_column(
         ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
-    measure: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    measure: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class SanctionsRoundSector(Base):
     __tablename__ = "sanctions_round_sectors"
+    __table_args__ = (covering_index("sanctions_round_sectors", "sector_id", "sanctions_round_id"),)
 
     sanctions_round_id: Mapped[int] = mapped_column(
         ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
     sector_id: Mapped[int] = mapped_column(
-        ForeignKey("sectors.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("sectors.id", ondelete="RESTRICT"), primary_key=True
     )
 
     sector: Mapped[Sector] = relationship(lazy="raise")
@@ -102,13 +108,14 @@ class SanctionsRoundSector(Base):
 
 class SanctionsRoundSource(Base):
     __tablename__ = "sanctions_round_sources"
+    __table_args__ = (covering_index("sanctions_round_sources", "source_id", "sanctions_round_id"),)
 
     sanctions_round_id: Mapped[int] = mapped_column(
         ForeignKey("sanctions_rounds.id", ondelete="CASCADE"), primary_key=True
     )
     ordinal: Mapped[int] = mapped_column()
     source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("sources.id", ondelete="RESTRICT"), primary_key=True
     )
     quote: Mapped[str | None] = mapped_column(Text)
 
