@@ -20,7 +20,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
 
-.PHONY: help venv run test lint format lock clean
+.PHONY: help venv run test lint format lock clean eval-extract
 
 help: ## List the targets
 	@echo "usage: make TARGET [HOST=... PORT=... PYTEST_ARGS=... PYTHON=...]"
@@ -55,6 +55,9 @@ run: venv ## Serve the API on HOST:PORT (default 127.0.0.1:8000); migrates and s
 
 test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x')
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+eval-extract: venv ## Precision and recall of POST /v1/extract on tests/extraction/cases
+	$(BIN)/python -m sanctions_tracker.extraction.evaluate tests/extraction/cases
 
 lint: venv ## ruff check, ruff format --check and mypy (all three run; fails if any fails)
 	@status=0; \

@@ -26,6 +26,7 @@ from sanctions_tracker.config import Settings, get_settings, settings_of
 from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.engagements.router import router as engagements_router
+from sanctions_tracker.extraction.router import router as extraction_router
 from sanctions_tracker.history.router import router as history_router
 from sanctions_tracker.limits import RATE_LIMIT_EXEMPT_PATHS, SQLiteWriteGate, install_limits
 from sanctions_tracker.network.router import router as network_router
@@ -92,6 +93,10 @@ TAGS = [
     {"name": "network", "description": "Who engaged whom, as nodes and weighted edges."},
     {"name": "search", "description": "Full-text search across every record type."},
     {"name": "bundles", "description": "Import and export in the bundle format."},
+    {
+        "name": "extraction",
+        "description": "Draft records from an article's text, for review before an import.",
+    },
     {
         "name": "changes",
         "description": "Every committed write, in order: a feed for services that mirror the data.",
@@ -312,6 +317,7 @@ ROUTERS = [
     stats_router,
     network_router,
     bundles_router,
+    extraction_router,
     history_router,
     keys_router,
 ]

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,38 @@ def _export(args: argparse.Namespace) -> int:
         Path(args.file).write_text(text, "utf-8")
         print(f"exported to {args.file}", file=sys.stderr)
     return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from sanctions_tracker.extraction import service as extraction
+    from sanctions_tracker.extraction.schemas import ExtractRequest
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        request = ExtractRequest(
+            text=text,
+            published_on=args.published_on,
+            publisher=args.publisher,
+            title=args.title,
+            url=args.url,
+        )
+    except (OSError, UnicodeDecodeError, ValueError) as problem:
+        print(f"cannot read {args.file}: {problem}", file=sys.stderr)
+        return 2
+    if not _schema_is_current():
+        return 1
+    with get_sessionmaker().begin() as session:
+        result = extraction.extract_draft(session, request)
+    sys.stdout.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+    return 0
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _schema_is_current() -> bool:
@@ -262,6 +294,18 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="export the whole store as a bundle")
     exporter.add_argument("file", nargs="?", help="output file (default: standard output)")
     exporter.set_defaults(handler=_export)
+
+    extractor = commands.add_parser(
+        "extract", help="draft engagements and sanctions rounds from an article (stores nothing)"
+    )
+    extractor.add_argument("file", help="a UTF-8 text file (- for standard input)")
+    extractor.add_argument(
+        "--published-on", type=_date, required=True, metavar="DATE", help="YYYY-MM-DD"
+    )
+    extractor.add_argument("--publisher")
+    extractor.add_argument("--title")
+    extractor.add_argument("--url")
+    extractor.set_defaults(handler=_extract)
 
     key_commands = commands.add_parser(
         "keys", help="API keys: create, list, revoke"

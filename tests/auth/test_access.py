@@ -18,6 +18,8 @@ PUBLIC = {"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/problems/
 # Key management and the audit (a record's history, which names the writers).
 ADMIN_ONLY = re.compile(r"^/v1/keys(/|$)|^/v1/[a-z-]+/\{ref\}/history$")
 READS = {"GET", "HEAD", "OPTIONS"}
+# POSTs that compute an answer and write nothing (drafting records from a text): as reads.
+READ_LIKE = {("POST", "/v1/extract")}
 RANK = {"reader": 0, "editor": 1, "admin": 2}
 ASSET = "/static/vendor/swagger-ui/swagger-ui.css"
 
@@ -41,7 +43,7 @@ def needed_role(method: str, path: str, *, require_read_key: bool) -> str | None
         return "public"
     if ADMIN_ONLY.search(path):
         return "admin"
-    if method in READS:
+    if method in READS or (method, path) in READ_LIKE:
         return "reader" if require_read_key else None
     return "editor"
 

@@ -24,6 +24,8 @@ from sanctions_tracker.problems import Forbidden, Unauthorized
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Paths anyone may call, key or no key: probes, documentation, problem types.
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/redoc", "/problems/{slug}"})
+# POSTs that only compute an answer from their body and write nothing: they need what a read does.
+READ_LIKE_PATHS = frozenset({"/v1/extract"})
 # Query parameters that look like a key; a key in a URL ends up in logs and browser history.
 QUERY_KEY_PARAMETERS = frozenset(
     {"api_key", "apikey", "api-key", "key", "access_token", "token", "bearer"}
@@ -35,9 +37,13 @@ def is_public(route: object) -> bool:
     return getattr(route, "path", None) in PUBLIC_PATHS
 
 
-def method_role(method: str, *, require_read_key: bool) -> Role | None:
+def is_read_like(route: object) -> bool:
+    return getattr(route, "path", None) in READ_LIKE_PATHS
+
+
+def method_role(method: str, *, require_read_key: bool, read_like: bool = False) -> Role | None:
     """The role a method needs on any non-public operation; None when anyone may call it."""
-    if method.upper() in READ_METHODS:
+    if read_like or method.upper() in READ_METHODS:
         return Role.reader if require_read_key else None
     return Role.editor
 
@@ -103,7 +109,8 @@ async def authorize(request: Request, identity: IdentityDep) -> None:
     if is_public(request.scope.get("route")):
         return
     require_read_key = settings_of(request.app).require_read_key
-    needed = method_role(request.method, require_read_key=require_read_key)
+    read_like = is_read_like(request.scope.get("route"))
+    needed = method_role(request.method, require_read_key=require_read_key, read_like=read_like)
     if needed is not None:
         _require(identity, needed)
 
@@ -147,4 +154,5 @@ def operation_role(route: object, method: str, *, require_read_key: bool) -> Rol
         return None
     dependant = getattr(route, "dependant", None)
     declared = declared_role(dependant) if isinstance(dependant, Dependant) else None
-    return _highest([method_role(method, require_read_key=require_read_key), declared])
+    role = method_role(method, require_read_key=require_read_key, read_like=is_read_like(route))
+    return _highest([role, declared])
