@@ -1,10 +1,11 @@
 """The one write path: every create, update and import goes through `write_records`.
 
 A batch is checked whole before anything is written (shape, duplicate keys, references,
-cycles in trees), so a failure leaves the store untouched; then records are
-written in two passes (fields, then references) so that order inside a bundle never matters.
-Each record that changes gets its next `version` and a row in the change history, in the same
-transaction.
+cycles in trees), so a failure leaves the store untouched. New records are then written as
+plain rows in bulk (`bulk.py`: record types in bundle order, a tree level by level), stored
+records that change through the ORM in two passes (fields, then references), so that order
+inside a bundle never matters. Each record that changes gets its next `version` and a row in
+the change history, in the same transaction.
 """
 
 from collections import defaultdict
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, aliased
 
+from sanctions_tracker.bundles import bulk
 from sanctions_tracker.fields import RecordBase
 from sanctions_tracker.history import service as history
 from sanctions_tracker.models.base import utcnow
@@ -49,6 +51,7 @@ class _Plan:
     record: RecordBase
     existing: Any | None
     before: RecordBase | None = None  # the stored record as it was, when it changes
+    created_id: int | None = None  # the id of a new record written by the bulk path
 
 
 def write_records(
@@ -85,19 +88,24 @@ def write_records(
     if dry_run or not changed:
         return outcome
     _write(session, changed)
-    history.record(session, [_change(plan) for plan in _feed_order(changed)], via=via)
+    # Made a batch at a time as they are written: a large import never holds them all.
+    history.record(session, (_change(plan) for plan in _feed_order(changed)), via=via)
     return outcome
 
 
 def _change(plan: _Plan) -> history.Entry:
     stored = plan.existing
-    assert stored is not None
+    if stored is None:  # written by the bulk path
+        assert plan.created_id is not None
+        record_id, version = plan.created_id, 1
+    else:
+        record_id, version = stored.id, stored.version
     return history.Entry(
         record_type=plan.record_type.name,
-        record_id=stored.id,
+        record_id=record_id,
         key=plan.record.key,
         action=ChangeAction.create if plan.before is None else ChangeAction.update,
-        version=stored.version,
+        version=version,
         before=plan.before.model_dump(mode="json") if plan.before is not None else None,
         after=plan.record.model_dump(mode="json"),
     )
@@ -303,7 +311,24 @@ def _new(record_type: RecordType) -> Any:
 
 
 def _write(session: Session, changed: list[_Plan]) -> None:
+    """New records go through the bulk path (plain rows, executemany), then stored records that
+    change through the ORM. A rename (a PATCH of a key) is written by the ORM alone, so that
+    no new record is written before a key it names has moved."""
     now = utcnow()
+    renames = any(
+        plan.existing is not None and plan.existing.key != plan.record.key for plan in changed
+    )
+    if not renames:
+        new = [plan for plan in changed if plan.existing is None]
+        if new:
+            new_ids = bulk.insert_new(
+                session, [(plan.record_type, plan.record) for plan in new], now
+            )
+            for plan, record_id in zip(new, new_ids, strict=True):
+                plan.created_id = record_id
+        changed = [plan for plan in changed if plan.existing is not None]
+        if not changed:
+            return
     for plan in changed:
         obj = plan.existing
         if obj is None:

@@ -40,7 +40,7 @@ def import_bundle(
     changes nothing the second time (everything counts as `unchanged`). On any error nothing
     is written and the 422 answer lists every error with a JSON Pointer into the bundle.
     """
-    return service.import_bundle(session, payload, dry_run=dry_run)
+    return service.import_bundle(session, payload, dry_run=dry_run, consume=True)
 
 
 @router.get(

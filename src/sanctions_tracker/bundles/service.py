@@ -16,11 +16,16 @@ from sanctions_tracker.registry import RECORD_TYPES
 EXPORT_BATCH = 1_000
 
 
-def import_bundle(session: Session, payload: Any, *, dry_run: bool = False) -> ImportResult:
+def import_bundle(
+    session: Session, payload: Any, *, dry_run: bool = False, consume: bool = False
+) -> ImportResult:
     """Upsert every record by key, all or nothing. Every error is reported, each with a JSON
     Pointer into the bundle; nothing is written when there is one. Whatever the caller (the
-    API, the command line, the seed), the history records the changes as made `via` import."""
-    batch, errors, unparsed_keys = _parse(payload)
+    API, the command line, the seed), the history records the changes as made `via` import.
+
+    With `consume`, each record of `payload` is dropped from its list once validated (the
+    lists keep their length), so that a large bundle is not held twice in memory."""
+    batch, errors, unparsed_keys = _parse(payload, consume=consume)
     try:
         outcome = write_records(
             session,
@@ -42,7 +47,9 @@ def _summary(errors: list[FieldError]) -> str:
     return f"The bundle was not imported: {len(errors)} errors, listed in `errors`."
 
 
-def _parse(payload: Any) -> tuple[dict[str, list[Incoming]], list[FieldError], dict[str, set[str]]]:
+def _parse(
+    payload: Any, *, consume: bool = False
+) -> tuple[dict[str, list[Incoming]], list[FieldError], dict[str, set[str]]]:
     if not isinstance(payload, dict):
         raise ValidationFailed([field_error("", "a bundle is a JSON object")])
     errors: list[FieldError] = []
@@ -67,6 +74,8 @@ def _parse(payload: Any) -> tuple[dict[str, list[Incoming]], list[FieldError], d
         batch[name] = []
         for index, raw in enumerate(raw_records):
             pointer = f"/{name}/{index}"
+            if consume:
+                raw_records[index] = None
             try:
                 record = record_type.record_schema.model_validate(raw)
             except ValidationError as exc:

@@ -2,18 +2,21 @@
 transaction (so nothing that rolls back leaves a trace), read back as a record's history and
 as the change feed."""
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, exists, select, text
+from sqlalchemy import Select, Table, exists, select, text
 from sqlalchemy.orm import Session
 
 from sanctions_tracker.models import Change
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.models.trust import ChangeAction, ChangeVia
 from sanctions_tracker.problems import NotFound
-from sanctions_tracker.record_types import MAX_ID, RecordType, as_id
+from sanctions_tracker.record_types import MAX_ID, RecordType, as_id, copy_rows
+
+BATCH = 2_000
 
 
 @dataclass(frozen=True)
@@ -30,32 +33,43 @@ class Entry:
     after: dict[str, Any] | None
 
 
-def record(session: Session, entries: Sequence[Entry], *, via: ChangeVia) -> None:
+def record(session: Session, entries: Iterable[Entry], *, via: ChangeVia) -> None:
     """Add the entries to the change log, in order, written by the API key named in
-    `session.info["writer"]` (none for the seed and the command line)."""
-    if not entries:
+    `session.info["writer"]` (none for the seed and the command line). `entries` may be
+    produced lazily: they are written a batch at a time."""
+    entries = iter(entries)
+    first = next(entries, None)
+    if first is None:
         return
+    entries = itertools.chain([first], entries)
     _serialize_writers(session)
     writer = session.info.get("writer")
     now = utcnow()
+    table = cast(Table, Change.__table__)
+    # Rows of one statement have the same columns; `before` and `after` are left out rather
+    # than None where absent, so that they are SQL NULL, not JSON null. Runs of rows of the
+    # same shape are inserted in order, so sequence numbers follow the entries.
+    run: list[dict[str, Any]] = []
     for entry in entries:
-        change = Change(
-            at=now,
-            writer=writer if isinstance(writer, str) else None,
-            action=entry.action.value,
-            via=via.value,
-            record_type=entry.record_type,
-            record_id=entry.record_id,
-            record_key=entry.key,
-            version=entry.version,
-        )
-        # Left unset rather than None, so that they are SQL NULL, not JSON null.
+        row: dict[str, Any] = {
+            "at": now,
+            "writer": writer if isinstance(writer, str) else None,
+            "action": entry.action.value,
+            "via": via.value,
+            "record_type": entry.record_type,
+            "record_id": entry.record_id,
+            "record_key": entry.key,
+            "version": entry.version,
+        }
         if entry.before is not None:
-            change.before = entry.before
+            row["before"] = entry.before
         if entry.after is not None:
-            change.after = entry.after
-        session.add(change)
-    session.flush()
+            row["after"] = entry.after
+        if run and (run[-1].keys() != row.keys() or len(run) >= BATCH):
+            copy_rows(session, table, run)
+            run = []
+        run.append(row)
+    copy_rows(session, table, run)
 
 
 def _serialize_writers(session: Session) -> None:

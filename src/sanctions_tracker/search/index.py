@@ -2,7 +2,7 @@
 deletes, inside their transaction, so the index never disagrees with what was committed."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, delete
@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sanctions_tracker.models import SearchDocument
+from sanctions_tracker.record_types import insert_rows
 
 BATCH = 1_000
 
@@ -56,9 +57,18 @@ def upsert(session: Session, documents: Sequence[Document]) -> None:
             "body": insert.excluded.body,
         },
     )
-    rows = [asdict(document) for document in documents]
+    rows = [
+        {
+            "record_type": document.record_type,
+            "record_id": document.record_id,
+            "key": document.key,
+            "title": document.title,
+            "body": document.body,
+        }
+        for document in documents
+    ]
     for start in range(0, len(rows), BATCH):
-        session.execute(statement, rows[start : start + BATCH])
+        insert_rows(session, statement, rows[start : start + BATCH])
 
 
 def remove(session: Session, record_type: str, record_id: int) -> None:
