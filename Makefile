@@ -8,6 +8,10 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+SIZE ?= 100000
+ROUNDS ?=
+SEED ?= 1
+BENCH_ARGS ?=
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,10 +24,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
 
-.PHONY: help venv run test lint format lock clean eval-extract
+.PHONY: help venv run test lint format lock clean bench eval-extract
 
 help: ## List the targets
 	@echo "usage: make TARGET [HOST=... PORT=... PYTEST_ARGS=... PYTHON=...]"
+	@echo "       make bench [SIZE=100000 ROUNDS=SIZE/50 SEED=1 BENCH_ARGS='--only 1,2 --db sqlite']"
 	@echo
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
@@ -55,6 +60,11 @@ run: venv ## Serve the API on HOST:PORT (default 127.0.0.1:8000); migrates and s
 
 test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x')
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The stores it builds are kept in benchmarks/.data and reused while size, rounds, seed, schema and
+# generator stay the same; PostgreSQL is BENCH_POSTGRES_URL (its half is skipped if unreachable).
+bench: venv ## Benchmark SQLite, PostgreSQL and Datasette on SIZE engagements; prints the table
+	$(BIN)/python -m benchmarks.run --size $(SIZE) $(if $(ROUNDS),--rounds $(ROUNDS)) --seed $(SEED) $(BENCH_ARGS)
 
 eval-extract: venv ## Precision and recall of POST /v1/extract on tests/extraction/cases
 	$(BIN)/python -m sanctions_tracker.extraction.evaluate tests/extraction/cases
