@@ -1,9 +1,10 @@
 """Engagements as their API answers them, read in bulk from plain SQL rows.
 
 Reading a page through ORM relationship loaders costs about a millisecond per relationship
-(cache keys, identity map, one object per link row). Here one query reads the engagements
-with their parents, and one more reads every list of every one of them at once (a UNION ALL
-of the link tables, each row tagged with the list it belongs to), whatever the page size."""
+(cache keys, identity map, one object per link row). Here one query reads every list and the
+parent of all the engagements asked for at once (a UNION ALL of the link tables, each row
+tagged with the list it belongs to), whatever the page size; the rows a list page already
+holds are used as they are."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -48,12 +49,11 @@ from sanctions_tracker.record_types import RecordType, chunks, not_found, ref_co
 # compiled once whatever the number of ids.
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _ENGAGEMENTS = Engagement.__table__
-_PARENTS = _ENGAGEMENTS.alias("parent")
 
 
 def read_ref(session: Session, record_type: RecordType, ref: str) -> EngagementRead:
     """The engagement named by key or id (`ref` in a path), or a 404."""
-    row = session.execute(_with_parent().where(ref_condition(_ENGAGEMENTS.c, ref))).first()
+    row = session.execute(select(_ENGAGEMENTS).where(ref_condition(_ENGAGEMENTS.c, ref))).first()
     if row is None:
         raise not_found(record_type, ref)
     return _answers(session, [row])[0]
@@ -61,26 +61,15 @@ def read_ref(session: Session, record_type: RecordType, ref: str) -> EngagementR
 
 def read_rows(session: Session, rows: Sequence[Any]) -> list[EngagementRead]:
     """The answers for `rows` (engagements, as ORM objects or rows), in their order."""
-    ids = [row.id for row in rows]
-    found = read_ids(session, ids)
-    return [found[engagement_id] for engagement_id in ids]
+    return _answers(session, rows)
 
 
 def read_ids(session: Session, ids: Iterable[int]) -> dict[int, EngagementRead]:
     """The answers for the engagements with these ids, by id; ids not stored are left out."""
     rows: list[Any] = []
     for chunk in chunks(sorted(set(ids))):
-        rows += session.execute(_with_parent().where(_ENGAGEMENTS.c.id.in_(chunk))).all()
+        rows += session.execute(select(_ENGAGEMENTS).where(_ENGAGEMENTS.c.id.in_(chunk))).all()
     return {answer.id: answer for answer in _answers(session, rows)}
-
-
-@cache
-def _with_parent() -> Select[Any]:
-    return select(
-        _ENGAGEMENTS,
-        _PARENTS.c.key.label("parent_key"),
-        _PARENTS.c.title.label("parent_name"),
-    ).outerjoin(_PARENTS, _PARENTS.c.id == _ENGAGEMENTS.c.parent_id)
 
 
 def _answers(session: Session, rows: Sequence[Any]) -> list[EngagementRead]:
@@ -104,6 +93,7 @@ _SHAPES = {
     "sanctions_rounds": _ref,
     "sources": lambda item: {"source": _ref(item), "quote": item.text},
     "legs": _ref,
+    "parent": _ref,
 }
 
 
@@ -149,7 +139,7 @@ def _lists() -> CompoundSelect[Any]:
     sources = EngagementSource.__table__
     actor, organization, sector = Actor.__table__, Organization.__table__, Sector.__table__
     sanctions_round, source = SanctionsRound.__table__, Source.__table__
-    legs = _ENGAGEMENTS.alias("leg")
+    legs, parent = _ENGAGEMENTS.alias("leg"), _ENGAGEMENTS.alias("parent")
     return union_all(
         plain("countries", countries, countries.c.country),
         plain("topics", topics, topics.c.topic),
@@ -188,6 +178,17 @@ def _lists() -> CompoundSelect[Any]:
             legs.c.title.label("ref_name"),
             legs.c.start_on.cast(String).label("text"),
         ).where(legs.c.parent_id.in_(_IDS)),
+        select(
+            literal("parent", String).label("list"),
+            _ENGAGEMENTS.c.id.label("engagement_id"),
+            no_int.label("position"),
+            parent.c.id.label("ref_id"),
+            parent.c.key.label("ref_key"),
+            parent.c.title.label("ref_name"),
+            no_text.label("text"),
+        )
+        .join(parent, parent.c.id == _ENGAGEMENTS.c.parent_id)
+        .where(_ENGAGEMENTS.c.id.in_(_IDS)),
     ).order_by("list", "engagement_id", "position", "text", "ref_id")
 
 
@@ -223,9 +224,7 @@ def _answer(row: Any, lists: dict[tuple[str, int], list[Any]]) -> EngagementRead
             "topics": lists.get(("topics", engagement_id), []),
             "sectors": lists.get(("sectors", engagement_id), []),
             "sanctions_rounds": lists.get(("sanctions_rounds", engagement_id), []),
-            "parent": None
-            if row.parent_id is None
-            else {"id": row.parent_id, "key": row.parent_key, "name": row.parent_name},
+            "parent": next(iter(lists.get(("parent", engagement_id), [])), None),
             "legs": lists.get(("legs", engagement_id), []),
             "sources": lists.get(("sources", engagement_id), []),
             "created_at": row.created_at,
