@@ -39,7 +39,7 @@ def _filters(params: Params) -> EngagementFilters:
     )
 
 
-def _list_request(session: Session, cursor: str | None, facets: list[str]) -> Any:
+def _list_request(session: Session, cursor: str | None, facets: list[str], limit: int) -> Any:
     """The engagement list's own `ListRequest`, as its route receives it."""
     from sanctions_tracker.engagements.router import LISTING
     from sanctions_tracker.exports.formats import ExportFormat
@@ -61,7 +61,7 @@ def _list_request(session: Session, cursor: str | None, facets: list[str]) -> An
         response=Response(),
         stream_session=session,
         sort=LISTING.default_sort,
-        limit=PAGE_SIZE,
+        limit=limit,
         cursor=cursor,
         facets=facets,
         format=ExportFormat.json,
@@ -71,16 +71,17 @@ def _list_request(session: Session, cursor: str | None, facets: list[str]) -> An
 def call(number: str, params: Params) -> Call:
     """What the route of scenario `number` does for `params`, as a function of a session."""
     if number == "1":
-        from sanctions_tracker.engagements import router
+        from sanctions_tracker.engagements import reader, router
 
-        return lambda session: router._get(session, params["key"])
+        return lambda session: reader.document_ref(session, router.RECORD_TYPE, params["key"])
     if number in ("2", "3", "3p1", "4"):
         from sanctions_tracker.engagements import service
 
         filters = _filters(params.get("filter", params))
         cursor = params.get("cursor")
         facets = ["kind", "country", "status"] if number == "4" else []
-        return lambda session: _list_request(session, cursor, facets).answer(
+        limit = 0 if number == "4" else PAGE_SIZE
+        return lambda session: _list_request(session, cursor, facets, limit).answer(
             session, service.list_query(session, filters)
         )
     if number == "5":

@@ -147,3 +147,29 @@ def test_countries_page_by_code(client: TestClient) -> None:
     assert codes == sorted(codes)
     assert len(codes) == len(set(codes)) == pages[0]["total"] == 250
     assert {"GB", "EU", "RU", "UA"} <= set(codes)
+
+
+@pytest.mark.parametrize("path", ["/v1/engagements", "/v1/actors", "/v1/sanctions-rounds"])
+def test_limit_zero_answers_only_the_count_and_the_facets(
+    client: TestClient, dated: list[str], path: str
+) -> None:
+    every = client.get(path, params={"limit": 500}).json()
+    facet = {
+        "/v1/engagements": "kind",
+        "/v1/actors": "country",
+        "/v1/sanctions-rounds": "imposed_by",
+    }[path]
+    counted = client.get(path, params={"limit": 0, "facets": facet})
+    assert counted.status_code == 200
+    assert counted.json()["items"] == []
+    assert counted.json()["total"] == every["total"]
+    assert counted.json()["next_cursor"] is None
+    assert "link" not in counted.headers
+    with_items = client.get(path, params={"limit": 1, "facets": facet}).json()
+    assert counted.json()["facets"] == with_items["facets"]
+
+
+def test_a_negative_limit_is_refused(client: TestClient) -> None:
+    answer = client.get("/v1/engagements?limit=-1")
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["pointer"] == "/limit"

@@ -10,6 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 
 from fastapi import Query, Request, Response
+from pydantic_core import to_json
 from sqlalchemy import Engine, Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -25,12 +26,13 @@ from sanctions_tracker.pagination import (
     DEFAULT_LIMIT,
     Keyset,
     Page,
+    PageRows,
     keyset,
     keyset_batches,
     paginate,
     set_link_header,
 )
-from sanctions_tracker.params import Cursor, Limit, sort_description
+from sanctions_tracker.params import Cursor, ListLimit, sort_description
 from sanctions_tracker.problems import problem_responses
 
 T = TypeVar("T")
@@ -56,13 +58,14 @@ class Export:
 
     write: Callable[[Iterable[Any]], Iterator[bytes]]
     where: Any = None
+    documents: bool = False  # writes plain documents too, when the listing can read them so
 
 
 def table_exports(columns: Sequence[Column]) -> dict[ExportFormat, Export]:
     """CSV with these columns, and NDJSON: the files every list offers."""
     return {
-        ExportFormat.csv: Export(partial(write_csv, columns=columns)),
-        ExportFormat.ndjson: Export(write_ndjson),
+        ExportFormat.csv: Export(partial(write_csv, columns=columns), documents=True),
+        ExportFormat.ndjson: Export(write_ndjson, documents=True),
     }
 
 
@@ -82,6 +85,10 @@ class Listing(Generic[T]):
     default_sort: str
     read: Callable[[Session, Sequence[Any]], list[T]]  # a batch of rows as Read models
     options: Callable[[], Sequence[LoaderOption]] = list
+    # The fast path: rows of these table columns (not ORM objects), read by `documents` as plain
+    # dicts of the Read model's fields, which JSON pages and CSV/NDJSON files write unvalidated.
+    columns: Sequence[Any] = ()
+    documents: Callable[[Session, Sequence[Any]], list[dict[str, Any]]] | None = None
     facets: Mapping[str, Facet] = field(default_factory=dict)
     exports: Mapping[ExportFormat, Export] = field(default_factory=dict)
 
@@ -117,7 +124,7 @@ class Listing(Generic[T]):
             sort: Annotated[
                 str, Query(description=sort_description(self.sorts))
             ] = self.default_sort,
-            limit: Limit = DEFAULT_LIMIT,
+            limit: ListLimit = DEFAULT_LIMIT,
             cursor: Cursor = None,
             facets: Annotated[list[str] | None, Query(description=describe(self.facets))] = None,
             format: Annotated[choice | None, Query(description=format_description)] = None,
@@ -168,7 +175,7 @@ class ListRequest(Generic[T]):
                 self.request,
                 session,
                 [(listing.tiebreak.class_.__table__, ids)],
-                export.write(self._every(query, order)),
+                export.write(self._every(query, order, export.documents)),
                 self.format,
                 listing.name,
             )
@@ -181,12 +188,15 @@ class ListRequest(Generic[T]):
             cursor=self.cursor,
             limit=self.limit,
             options=listing.options(),
+            columns=listing.columns,
         )
         facets = None
         if self.facets:
             facets = count_facets(session, query, listing.tiebreak, listing.facets, self.facets)
         set_link_header(self.request, self.response, page.next_cursor)
         self.response.headers["Vary"] = "Accept"
+        if listing.documents is not None:
+            return self._page_document(listing.documents(session, page.rows), page, facets)
         return listing.page_type(
             items=listing.read(session, page.rows),
             total=page.total,
@@ -194,12 +204,34 @@ class ListRequest(Generic[T]):
             facets=facets,
         )
 
-    def _every(self, query: Select[Any], order: Keyset) -> Iterator[T]:
-        """Every row of `query` read through the stream session, batch by batch."""
-        session = self.stream_session
+    def _page_document(
+        self, items: list[dict[str, Any]], page: PageRows, facets: dict[str, Any] | None
+    ) -> Response:
+        """The page as `page_type` would write it, serialized once, with the headers set on
+        the route's response so far (`Link`, `Vary`)."""
+        envelope: dict[str, Any] = {
+            "items": items,
+            "total": page.total,
+            "next_cursor": page.next_cursor,
+        }
+        if facets is not None:
+            envelope["facets"] = facets
+        headers = {
+            name: value for name, value in self.response.headers.items() if name != "content-length"
+        }
+        return Response(to_json(envelope), media_type="application/json", headers=headers)
+
+    def _every(self, query: Select[Any], order: Keyset, documents: bool) -> Iterator[Any]:
+        """Every row of `query` read through the stream session, batch by batch: as plain
+        documents when the format takes them and the listing reads them, else as models."""
+        listing, session = self.listing, self.stream_session
+        read = listing.documents if documents and listing.documents is not None else listing.read
         begin_snapshot(session)
-        for batch in keyset_batches(session, query, order, options=self.listing.options()):
-            yield from self.listing.read(session, batch)
+        batches = keyset_batches(
+            session, query, order, options=listing.options(), columns=listing.columns
+        )
+        for batch in batches:
+            yield from read(session, batch)
 
 
 def begin_snapshot(session: Session) -> None:

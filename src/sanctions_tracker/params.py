@@ -14,6 +14,15 @@ from sanctions_tracker.pagination import MAX_LIMIT
 from sanctions_tracker.problems import FieldError, ValidationFailed, field_error
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
+ListLimit = Annotated[
+    int,
+    Query(
+        ge=0,
+        le=MAX_LIMIT,
+        description=f"Page size, at most {MAX_LIMIT}; 0 answers only `total` (and the `facets` "
+        "asked for), with no items: the cheapest way to count",
+    ),
+]
 Cursor = Annotated[
     str | None,
     Query(description="`next_cursor` of the previous page; keep the other parameters unchanged"),

@@ -50,18 +50,25 @@ from sanctions_tracker.record_types import RecordType, chunks, not_found, ref_co
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _ENGAGEMENTS = Engagement.__table__
 
+Document = dict[str, Any]
+
 
 def read_ref(session: Session, record_type: RecordType, ref: str) -> EngagementRead:
     """The engagement named by key or id (`ref` in a path), or a 404."""
+    return EngagementRead.model_validate(document_ref(session, record_type, ref))
+
+
+def document_ref(session: Session, record_type: RecordType, ref: str) -> Document:
+    """`read_ref`'s answer as a document (see `documents`)."""
     row = session.execute(select(_ENGAGEMENTS).where(ref_condition(_ENGAGEMENTS.c, ref))).first()
     if row is None:
         raise not_found(record_type, ref)
-    return _answers(session, [row])[0]
+    return documents(session, [row])[0]
 
 
 def read_rows(session: Session, rows: Sequence[Any]) -> list[EngagementRead]:
     """The answers for `rows` (engagements, as ORM objects or rows), in their order."""
-    return _answers(session, rows)
+    return [EngagementRead.model_validate(document) for document in documents(session, rows)]
 
 
 def read_ids(session: Session, ids: Iterable[int]) -> dict[int, EngagementRead]:
@@ -69,29 +76,34 @@ def read_ids(session: Session, ids: Iterable[int]) -> dict[int, EngagementRead]:
     rows: list[Any] = []
     for chunk in chunks(sorted(set(ids))):
         rows += session.execute(select(_ENGAGEMENTS).where(_ENGAGEMENTS.c.id.in_(chunk))).all()
-    return {answer.id: answer for answer in _answers(session, rows)}
+    return {answer.id: answer for answer in read_rows(session, rows)}
 
 
-def _answers(session: Session, rows: Sequence[Any]) -> list[EngagementRead]:
+def documents(session: Session, rows: Sequence[Any]) -> list[Document]:
+    """The answers for `rows` as plain dicts with the fields, order and values of
+    `EngagementRead` (enums as their values, dates as dates): what a list page or a file
+    writes, without validating again what the database already holds. Serialized by
+    `pydantic_core.to_json`, a document gives the same bytes as its model."""
     lists: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for chunk in chunks([row.id for row in rows]):
-        for item in session.execute(_lists(), {"ids": list(chunk)}).all():
-            lists[item.list, item.engagement_id].append(_SHAPES[item.list](item))
-    return [_answer(row, lists) for row in rows]
+        for item in session.execute(_lists(), {"ids": list(chunk)}):
+            lists[item[0], item[1]].append(_SHAPES[item[0]](item))
+    return [_document(row, lists) for row in rows]
 
 
+# Columns of the `_lists()` rows: list, engagement_id, position, ref_id, ref_key, ref_name, text.
 def _ref(item: Any) -> dict[str, Any]:
-    return {"id": item.ref_id, "key": item.ref_key, "name": item.ref_name}
+    return {"id": item[3], "key": item[4], "name": item[5]}
 
 
 _SHAPES = {
-    "countries": lambda item: item.text,
-    "topics": lambda item: item.text,
+    "countries": lambda item: item[6],
+    "topics": lambda item: item[6],
     "organizations": _ref,
-    "participants": lambda item: {"actor": _ref(item), "role": item.text},
+    "participants": lambda item: {"actor": _ref(item), "role": item[6]},
     "sectors": _ref,
     "sanctions_rounds": _ref,
-    "sources": lambda item: {"source": _ref(item), "quote": item.text},
+    "sources": lambda item: {"source": _ref(item), "quote": item[6]},
     "legs": _ref,
     "parent": _ref,
 }
@@ -192,43 +204,42 @@ def _lists() -> CompoundSelect[Any]:
     ).order_by("list", "engagement_id", "position", "text", "ref_id")
 
 
-def _answer(row: Any, lists: dict[tuple[str, int], list[Any]]) -> EngagementRead:
+def _document(row: Any, lists: dict[tuple[str, int], list[Any]]) -> Document:
     engagement_id = row.id
     located = (
         row.location_city is not None
         or row.location_country is not None
         or row.location_latitude is not None
     )
-    return EngagementRead.model_validate(
-        {
-            "id": engagement_id,
-            "key": row.key,
-            "kind": row.kind,
-            "title": row.title,
-            "summary": row.summary,
-            "start_date": row.start_on,
-            "end_date": row.end_on,
-            "date_precision": row.date_precision,
-            "status": row.status,
-            "location": {
-                "city": row.location_city,
-                "country": row.location_country,
-                "latitude": row.location_latitude,
-                "longitude": row.location_longitude,
-            }
-            if located
-            else None,
-            "countries": lists.get(("countries", engagement_id), []),
-            "organizations": lists.get(("organizations", engagement_id), []),
-            "participants": lists.get(("participants", engagement_id), []),
-            "topics": lists.get(("topics", engagement_id), []),
-            "sectors": lists.get(("sectors", engagement_id), []),
-            "sanctions_rounds": lists.get(("sanctions_rounds", engagement_id), []),
-            "parent": next(iter(lists.get(("parent", engagement_id), [])), None),
-            "legs": lists.get(("legs", engagement_id), []),
-            "sources": lists.get(("sources", engagement_id), []),
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-            "version": row.version,
+    parent = lists.get(("parent", engagement_id))
+    return {
+        "id": engagement_id,
+        "key": row.key,
+        "kind": row.kind,
+        "title": row.title,
+        "summary": row.summary,
+        "start_date": row.start_on,
+        "end_date": row.end_on,
+        "date_precision": row.date_precision,
+        "status": row.status,
+        "location": {
+            "city": row.location_city,
+            "country": row.location_country,
+            "latitude": row.location_latitude,
+            "longitude": row.location_longitude,
         }
-    )
+        if located
+        else None,
+        "countries": lists.get(("countries", engagement_id), []),
+        "organizations": lists.get(("organizations", engagement_id), []),
+        "participants": lists.get(("participants", engagement_id), []),
+        "topics": lists.get(("topics", engagement_id), []),
+        "sectors": lists.get(("sectors", engagement_id), []),
+        "sanctions_rounds": lists.get(("sanctions_rounds", engagement_id), []),
+        "parent": parent[0] if parent else None,
+        "legs": lists.get(("legs", engagement_id), []),
+        "sources": lists.get(("sources", engagement_id), []),
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "version": row.version,
+    }

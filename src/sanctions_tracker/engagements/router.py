@@ -37,6 +37,8 @@ LISTING = Listing(
     sorts=service.SORTS,
     default_sort=service.DEFAULT_SORT,
     read=reader.read_rows,
+    columns=tuple(Engagement.__table__.c),
+    documents=reader.documents,
     facets=service.FACETS,
     exports=table_exports(specs.ENGAGEMENT_COLUMNS)
     | {
@@ -98,7 +100,7 @@ def _get(session: Session, ref: str) -> EngagementRead:
 )
 def get_engagement(ref: RefPath, session: SessionDep) -> Response:
     """`ref` is the engagement's key or its integer id. A trip lists its `legs`."""
-    return preconditions.answer(_get(session, ref))
+    return preconditions.answer_document(reader.document_ref(session, RECORD_TYPE, ref))
 
 
 @router.patch(

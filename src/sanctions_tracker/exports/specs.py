@@ -1,6 +1,7 @@
 """What each record type looks like as a file: its CSV columns and, for engagements, the GeoJSON
 feature and the iCalendar event."""
 
+from collections.abc import Mapping
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -20,9 +21,11 @@ from sanctions_tracker.sources.schemas import SourceRead
 from sanctions_tracker.timeline.schemas import EngagementItem, SanctionsRoundItem
 
 
-def participant_cell(participant: ParticipantRead) -> str:
-    """`actor-key (role)`."""
-    return f"{participant.actor.key} ({participant.role.value})"
+def participant_cell(participant: ParticipantRead | Mapping[str, Any]) -> str:
+    """`actor-key (role)`, from the model or from its document."""
+    if isinstance(participant, ParticipantRead):
+        return f"{participant.actor.key} ({participant.role.value})"
+    return f"{participant['actor']['key']} ({participant['role']})"
 
 
 def position_cell(position: PositionRead) -> str:

@@ -8,9 +8,10 @@ require; the version makes every write of the record itself visible in the tag."
 
 import hashlib
 from collections.abc import Callable
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Header, Request, Response
+from pydantic_core import to_json
 
 from sanctions_tracker.config import settings_of
 from sanctions_tracker.problems import PreconditionFailed, PreconditionRequired
@@ -27,13 +28,28 @@ class VersionedRead(Protocol):
 def render(read: VersionedRead) -> tuple[bytes, str]:
     """The JSON body of a single-record answer and its entity tag."""
     body = read.model_dump_json().encode()
-    return body, f'"{read.version}-{hashlib.sha256(body).hexdigest()[:16]}"'
+    return body, _tag(read.version, body)
+
+
+def _tag(version: int, body: bytes) -> str:
+    return f'"{version}-{hashlib.sha256(body).hexdigest()[:16]}"'
 
 
 def answer(read: VersionedRead) -> Response:
     """A single-record answer (GET or PATCH) with its `ETag`; the caching middleware keeps the
     tag and still answers a matching `If-None-Match` with 304."""
     body, tag = render(read)
+    return _answer(body, tag)
+
+
+def answer_document(document: dict[str, Any]) -> Response:
+    """`answer` for a record read as a plain document of its Read model's fields, which
+    `to_json` writes byte for byte as the model would (so the tags agree)."""
+    body = to_json(document)
+    return _answer(body, _tag(document["version"], body))
+
+
+def _answer(body: bytes, tag: str) -> Response:
     return Response(
         body, media_type="application/json", headers={"ETag": tag, "Cache-Control": "no-cache"}
     )

@@ -139,6 +139,9 @@ def sqlite_condition(query: Query) -> ColumnElement[bool]:
 
 
 def _sqlite_ranked(query: Query) -> Select[Any]:
+    single = _one_lookup(query)
+    if single is not None:
+        return _sqlite_ranked_in_one_lookup(*single)
     source: Any = SearchDocument.__table__
     ranks: list[ColumnElement[float]] = []
     for name, terms in _by_table(query.positive):
@@ -155,6 +158,35 @@ def _sqlite_ranked(query: Query) -> Select[Any]:
         ranks.append(func.coalesce(rank.c.rank, 0.0))
     score = -reduce(lambda left, right: left + right, ranks)
     return _documents(score).select_from(source).where(sqlite_condition(query))
+
+
+def _one_lookup(query: Query) -> tuple[str, str] | None:
+    """(table, expression) when one FTS5 expression both selects and ranks the matches: no
+    excluded term, and every term is looked up in the same table (no word OR'ed with a
+    prefix). bm25 scores the phrases of the expression, whatever joins them, so the AND of the
+    groups ranks its rows as the OR of their terms does."""
+    if query.excluded:
+        return None
+    tables = {name for group in query.groups for name, _ in _by_table(group)}
+    if len(tables) != 1 or any(len(_by_table(group)) != 1 for group in query.groups):
+        return None
+    return tables.pop(), fts5_all(list(query.groups))
+
+
+def _sqlite_ranked_in_one_lookup(name: str, expression: str) -> Select[Any]:
+    """The common case in one pass over the FTS5 index, instead of one to select the rows and
+    another to rank them."""
+    fts = _fts_table(name)
+    rank = (
+        select(
+            fts.c.rowid.label("id"),
+            func.bm25(literal_column(name), TITLE_WEIGHT, BODY_WEIGHT).label("rank"),
+        )
+        .where(literal_column(name).match(literal(expression, Text)))
+        .subquery()
+    )
+    source = SearchDocument.__table__.join(rank, rank.c.id == SearchDocument.id)
+    return _documents(-rank.c.rank).select_from(source)
 
 
 def _sqlite_highlights(session: Session, query: Query, ids: Sequence[int]) -> dict[int, Marked]:
