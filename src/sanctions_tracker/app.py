@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
-from sanctions_tracker import __version__, idempotency, migrations
+from sanctions_tracker import __version__, collector, idempotency, migrations
 from sanctions_tracker.actors.router import router as actors_router
 from sanctions_tracker.auth.dependencies import authorize
 from sanctions_tracker.auth.middleware import NoStoreWithCredentialsMiddleware
@@ -259,8 +259,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI, *, threads: int) -> AsyncIterator[None]:
-    """Size the thread pool that runs the routes' database work (see `routing`)."""
+    """Size the thread pool that runs the routes' database work (see `routing`), and tune the
+    garbage collector for this process (see `collector`)."""
     to_thread.current_default_thread_limiter().total_tokens = threads
+    collector.tune()
     yield
 
 

@@ -86,7 +86,7 @@ def documents(session: Session, rows: Sequence[Any]) -> list[Document]:
     `pydantic_core.to_json`, a document gives the same bytes as its model."""
     lists: dict[tuple[str, int], list[Any]] = defaultdict(list)
     for chunk in chunks([row.id for row in rows]):
-        for item in session.execute(_lists(), {"ids": list(chunk)}):
+        for item in session.execute(_lists(), {"ids": list(chunk)}).all():
             lists[item[0], item[1]].append(_SHAPES[item[0]](item))
     return [_document(row, lists) for row in rows]
 

@@ -36,6 +36,8 @@ SCALARS = (str, int, float, bool, date, datetime)
 
 def _get(item: Any, name: str) -> Any:
     """A field of a Read model, or of the dict it was dumped to."""
+    if type(item) is dict:  # the common case first: isinstance(..., Mapping) costs a lot more
+        return item.get(name)
     if isinstance(item, Mapping):
         return item.get(name)
     return getattr(item, name, None)

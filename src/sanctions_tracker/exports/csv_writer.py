@@ -15,6 +15,7 @@ from sanctions_tracker.exports.chunks import encoded
 from sanctions_tracker.exports.columns import Cell, Column, defused
 
 BOM = "\ufeff"
+PIECE_ROWS = 64
 
 
 def cell(value: Cell) -> str | int | float:
@@ -33,20 +34,20 @@ def cell(value: Cell) -> str | int | float:
 
 
 def csv_lines(items: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:
-    """The BOM and header, then one line per item."""
+    """The BOM and header, then the rows, in pieces of about `PIECE_ROWS` lines (one string
+    per row would cost a buffer read and reset per row)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-
-    def line(values: Iterable[str | int | float]) -> str:
-        writer.writerow(values)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield BOM + line(column.header for column in columns)
-    for item in items:
-        yield line(cell(column.value(item)) for column in columns)
+    buffer.write(BOM)
+    writer.writerow(column.header for column in columns)
+    values = [column.value for column in columns]
+    for count, item in enumerate(items, start=1):
+        writer.writerow([cell(value(item)) for value in values])
+        if count % PIECE_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def write_csv(items: Iterable[Any], columns: Sequence[Column]) -> Iterator[bytes]:
