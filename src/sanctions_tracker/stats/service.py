@@ -186,17 +186,25 @@ def count(
     """Counts of the records whose ids `ids` selects, per bucket of `names`."""
     unit = next((UNITS[name] for name in names if name in UNITS), None)
     dimensions = [subject.dimensions[name] for name in names if name not in UNITS]
-    columns = [subject.day] if unit else []
+    in_sql = unit is not None and unit.sql is not None
+    columns: list[Any] = []
+    if unit is not None:
+        columns.append(unit.sql(subject.day).label("period") if unit.sql else subject.day)
     columns += [dimension.column for dimension in dimensions]
     query = select(*columns, func.count()).select_from(subject.model)
     for dimension in dimensions:
         for target, onclause in dimension.joins:
             query = query.join(target, onclause)
-    query = query.where(subject.model.id.in_(ids)).group_by(*columns)
+    query = _of(query, subject, ids).group_by(*columns)
 
     counts: Counter[tuple[int, Values]] = Counter()
-    for *keys, number in session.execute(query):
-        period = unit.number(keys.pop(0)) if unit else 0
+    for row in session.execute(query):
+        keys: list[Any] = list(row)
+        number: int = keys.pop()
+        period = 0
+        if unit is not None:
+            when = keys.pop(0)
+            period = int(when) if in_sql else unit.number(when)
         counts[(period, tuple(str(value) for value in keys))] += number
 
     if unit is None:
@@ -231,11 +239,18 @@ def _span(
     """The days to fill: from `from` (or the first matching record, when earlier or when there
     is no `from`) to `to` (or the last matching record, when later or when there is no `to`)."""
     first, last = session.execute(
-        select(func.min(subject.day), func.max(subject.day)).where(subject.model.id.in_(ids))
+        _of(select(func.min(subject.day), func.max(subject.day)), subject, ids)
     ).one()
     if first is None:
         return (date_from, date_to) if date_from and date_to else None
     return min(filter(None, (date_from, first))), max(filter(None, (date_to, last)))
+
+
+def _of(query: Select[Any], subject: Subject, ids: Select[Any]) -> Select[Any]:
+    """`query` kept to the records `ids` selects; all of them need no condition at all."""
+    if ids.whereclause is None:
+        return query
+    return query.where(subject.model.id.in_(ids))
 
 
 def _bucket(
