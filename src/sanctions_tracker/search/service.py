@@ -71,7 +71,9 @@ def search(
     if types:
         statement = statement.where(SearchDocument.record_type.in_(types))
         counted = counted.where(SearchDocument.record_type.in_(types))
-    total = session.scalar(counted.select_from(SearchDocument)) or 0
+    windowed = backends.counts_with_ranks(session)
+    if windowed:  # a window over every match, before the cursor narrows them
+        statement = statement.add_columns(func.count().over().label("total"))
     matched = statement.subquery()
     page = select(matched)
     fingerprint = _fingerprint(text, types)
@@ -87,11 +89,17 @@ def search(
     rows = session.execute(
         page.order_by(matched.c.score.desc(), matched.c.id.asc()).limit(limit + 1)
     ).all()
+    if windowed and rows:
+        total = int(rows[0].total)
+    else:  # counted apart, or a page past the last
+        total = session.scalar(counted.select_from(SearchDocument)) or 0
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = _encode(fingerprint, float(rows[-1].score), rows[-1].id)
-    marked, reference = backends.highlights(session, query, [row.id for row in rows])
+    marked, reference = backends.highlights(
+        session, query, [(row.id, row.title, row.body) for row in rows]
+    )
     hits = []
     for row in rows:
         title_marks: list[list[snippets.Span]] = []
