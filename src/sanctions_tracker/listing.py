@@ -10,7 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, TypeVar
 
 from fastapi import Query, Request, Response
-from sqlalchemy import Engine, Select
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -46,16 +46,26 @@ FORMAT_NOTES = {
     "with coordinates",
     ExportFormat.ics: "`ics`: an iCalendar file of all-day events from start to end date "
     "(planned ones TENTATIVE, cancelled ones CANCELLED)",
+    ExportFormat.ftm: "`ftm`: FollowTheMoney entities (`application/json+ftm`), one per line, "
+    "with every entity they refer to (people, organizations, places, sources, jurisdictions); "
+    "ids are `sdt-<type>-<key>`, stable across exports",
+    ExportFormat.plover: "`plover`: PLOVER event records, one per line: each consultation "
+    "(calls, meetings, visits, trips, ministerials, summits) as a CONSULT event with its mode; "
+    "statements and other kinds are left out. Only by `format=`, never by `Accept`",
 }
 
 
 @dataclass(frozen=True)
 class Export:
     """How one file format writes a list's records; `where`, an optional SQL condition, keeps
-    only the rows the format can show (e.g. located ones for GeoJSON)."""
+    only the rows the format can show (e.g. located ones for GeoJSON); `prepare`, optional,
+    maps each batch before it is written."""
 
     write: Callable[[Iterable[Any]], Iterator[bytes]]
     where: Any = None
+    prepare: Callable[[Session, list[Any]], Iterable[Any]] | None = None
+    """Turns each batch of Read models into what `write` takes, with the session at hand to
+    look up what the records refer to (the interchange formats need their sources)."""
 
 
 def table_exports(columns: Sequence[Column]) -> dict[ExportFormat, Export]:
@@ -168,7 +178,7 @@ class ListRequest(Generic[T]):
                 self.request,
                 session,
                 [(listing.tiebreak.class_.__table__, ids)],
-                export.write(self._every(query, order)),
+                export.write(self._every(query, order, export.prepare)),
                 self.format,
                 listing.name,
             )
@@ -194,12 +204,19 @@ class ListRequest(Generic[T]):
             facets=facets,
         )
 
-    def _every(self, query: Select[Any], order: Keyset) -> Iterator[T]:
-        """Every row of `query` read through the stream session, batch by batch."""
+    def _every(
+        self,
+        query: Select[Any],
+        order: Keyset,
+        prepare: Callable[[Session, list[Any]], Iterable[Any]] | None = None,
+    ) -> Iterator[Any]:
+        """Every row of `query` read through the stream session, batch by batch (each batch
+        passed through `prepare` when given)."""
         session = self.stream_session
         begin_snapshot(session)
         for batch in keyset_batches(session, query, order, options=self.listing.options()):
-            yield from self.listing.read(session, batch)
+            items = self.listing.read(session, batch)
+            yield from items if prepare is None else prepare(session, items)
 
 
 def begin_snapshot(session: Session) -> None:
@@ -211,3 +228,17 @@ def begin_snapshot(session: Session) -> None:
         session.connection(
             execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
         )
+
+
+def every_record(
+    session: Session,
+    listing: Listing[Any],
+    prepare: Callable[[Session, list[Any]], Iterable[Any]],
+    sort: str = "key",
+) -> Iterator[Any]:
+    """Every record of a list, unfiltered, in `sort` order, batch by batch through `prepare`:
+    for exports that span several lists (the whole store)."""
+    model = listing.tiebreak.class_
+    order = keyset(listing.sorts, sort, listing.tiebreak)
+    for batch in keyset_batches(session, select(model), order, options=listing.options()):
+        yield from prepare(session, listing.read(session, batch))
