@@ -12,6 +12,7 @@ from followthemoney.proxy import EntityProxy
 from sqlalchemy.orm import Session
 
 from sanctions_tracker.seed import seed_bundle, seed_if_empty
+from tests.exports.data import bulk_engagements, import_records
 from tests.factories import make_actor, make_engagement, make_organization, make_round, make_source
 
 LISTS = ["/v1/engagements", "/v1/sanctions-rounds", "/v1/actors", "/v1/organizations"]
@@ -268,3 +269,33 @@ def test_the_formats_are_documented(client: TestClient) -> None:
     assert "application/x-ndjson; profile=plover" in engagements
     export = operations["/v1/export"]["get"]["responses"]["200"]["content"]
     assert "application/json+ftm" in export
+
+
+def test_a_set_larger_than_a_batch_streams_every_record_in_the_list_order(
+    client: TestClient,
+) -> None:
+    records = [
+        record
+        | {
+            "participants": [{"actor": "bulk-actor", "role": "principal"}],
+            "sources": [{"source": "bulk-source", "quote": None}],
+        }
+        for record in bulk_engagements(1203)  # more than two batches
+    ]
+    import_records(
+        client,
+        actors=[{"key": "bulk-actor", "name": "Bulk Actor", "country": "US"}],
+        sources=[{"key": "bulk-source", "title": "Bulk", "published_on": "2022-01-01"}],
+        engagements=records,
+    )
+    listed = client.get("/v1/engagements", params={"format": "ndjson", "sort": "key"})
+
+    answer = client.get("/v1/engagements", params={"format": "ftm", "sort": "key"})
+
+    entities = validated(answer.content)
+    events = [line["id"] for line in lines(answer.content) if line["schema"] == "Event"]
+    keys = [json.loads(line)["key"] for line in listed.text.splitlines()]
+    assert events == [f"sdt-engagement-{key}" for key in keys]
+    assert entities["sdt-actor-bulk-actor"].get("name") == ["Bulk Actor"]
+    repeats = Counter(line["id"] for line in lines(answer.content))
+    assert repeats["sdt-actor-bulk-actor"] == repeats["sdt-source-bulk-source"] == 1
