@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeAlias, T
 
 from fastapi import Query, Request, Response
 from pydantic_core import to_json
-from sqlalchemy import Engine, Select
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -48,17 +48,27 @@ FORMAT_NOTES = {
     "with coordinates",
     ExportFormat.ics: "`ics`: an iCalendar file of all-day events from start to end date "
     "(planned ones TENTATIVE, cancelled ones CANCELLED)",
+    ExportFormat.ftm: "`ftm`: FollowTheMoney entities (`application/json+ftm`), one per line, "
+    "with every entity they refer to (people, organizations, places, sources, jurisdictions); "
+    "ids are `sdt-<type>-<key>`, stable across exports",
+    ExportFormat.plover: "`plover`: PLOVER event records, one per line: each consultation "
+    "(calls, meetings, visits, trips, ministerials, summits) as a CONSULT event with its mode; "
+    "statements and other kinds are left out. Only by `format=`, never by `Accept`",
 }
 
 
 @dataclass(frozen=True)
 class Export:
     """How one file format writes a list's records; `where`, an optional SQL condition, keeps
-    only the rows the format can show (e.g. located ones for GeoJSON)."""
+    only the rows the format can show (e.g. located ones for GeoJSON); `prepare`, optional,
+    maps each batch before it is written."""
 
     write: Callable[[Iterable[Any]], Iterator[bytes]]
     where: Any = None
     documents: bool = False  # writes plain documents too, when the listing can read them so
+    prepare: Callable[[Session, list[Any]], Iterable[Any]] | None = None
+    """Turns each batch of Read models into what `write` takes, with the session at hand to
+    look up what the records refer to (the interchange formats need their sources)."""
 
 
 def table_exports(columns: Sequence[Column]) -> dict[ExportFormat, Export]:
@@ -175,7 +185,7 @@ class ListRequest(Generic[T]):
                 self.request,
                 session,
                 [(listing.tiebreak.class_.__table__, ids)],
-                export.write(self._every(query, order, export.documents)),
+                export.write(self._every(query, order, export)),
                 self.format,
                 listing.name,
             )
@@ -221,17 +231,20 @@ class ListRequest(Generic[T]):
         }
         return Response(to_json(envelope), media_type="application/json", headers=headers)
 
-    def _every(self, query: Select[Any], order: Keyset, documents: bool) -> Iterator[Any]:
+    def _every(self, query: Select[Any], order: Keyset, export: Export) -> Iterator[Any]:
         """Every row of `query` read through the stream session, batch by batch: as plain
-        documents when the format takes them and the listing reads them, else as models."""
+        documents when the format takes them and the listing reads them, else as models
+        (each batch passed through the format's `prepare` when it has one)."""
         listing, session = self.listing, self.stream_session
-        read = listing.documents if documents and listing.documents is not None else listing.read
+        plain = export.documents and listing.documents is not None
+        read = listing.documents if plain and listing.documents is not None else listing.read
         begin_snapshot(session)
         batches = keyset_batches(
             session, query, order, options=listing.options(), columns=listing.columns
         )
         for batch in batches:
-            yield from read(session, batch)
+            items = read(session, batch)
+            yield from items if export.prepare is None else export.prepare(session, items)
 
 
 def begin_snapshot(session: Session) -> None:
@@ -243,3 +256,20 @@ def begin_snapshot(session: Session) -> None:
         session.connection(
             execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
         )
+
+
+def every_record(
+    session: Session,
+    listing: Listing[Any],
+    prepare: Callable[[Session, list[Any]], Iterable[Any]],
+    sort: str = "key",
+) -> Iterator[Any]:
+    """Every record of a list, unfiltered, in `sort` order, batch by batch through `prepare`:
+    for exports that span several lists (the whole store)."""
+    model = listing.tiebreak.class_
+    order = keyset(listing.sorts, sort, listing.tiebreak)
+    batches = keyset_batches(
+        session, select(model), order, options=listing.options(), columns=listing.columns
+    )
+    for batch in batches:
+        yield from prepare(session, listing.read(session, batch))

@@ -154,16 +154,14 @@ def test_no_located_engagement_is_an_empty_collection(client: TestClient) -> Non
     ],
 )
 def test_other_lists_refuse_geojson_and_ics(client: TestClient, path: str) -> None:
+    with_ftm = path in ("/v1/sanctions-rounds", "/v1/actors", "/v1/organizations")
+    allowed = "'json', 'csv', 'ndjson' or 'ftm'" if with_ftm else "'json', 'csv' or 'ndjson'"
     for export_format in ("geojson", "ics"):
         response = client.get(path, params={"format": export_format})
         assert response.status_code == 422
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["errors"] == [
-            {
-                "pointer": "/format",
-                "message": "Input should be 'json', 'csv' or 'ndjson'",
-                "location": "query",
-            }
+            {"pointer": "/format", "message": f"Input should be {allowed}", "location": "query"}
         ]
     for media_type in ("application/geo+json", "text/calendar"):
         response = client.get(path, headers={"Accept": media_type})
@@ -172,4 +170,5 @@ def test_other_lists_refuse_geojson_and_ics(client: TestClient, path: str) -> No
             "application/json",
             "text/csv",
             "application/x-ndjson",
+            *(["application/json+ftm"] if with_ftm else []),
         ]

@@ -17,6 +17,7 @@ LISTS = [
     "/v1/sources",
     "/v1/countries",
 ]
+FTM_LISTS = ["/v1/sanctions-rounds", "/v1/actors", "/v1/organizations"]
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8; header=present"
 NDJSON = "application/x-ndjson"
@@ -89,6 +90,7 @@ def test_accept_naming_nothing_offered_is_a_406(client: TestClient, accept: str)
         "application/x-ndjson",
         "application/geo+json",
         "text/calendar",
+        "application/json+ftm",
     ]
     assert response.json() == {
         "type": "/problems/not-acceptable",
@@ -142,12 +144,16 @@ def test_the_openapi_description_lists_each_lists_media_types(client: TestClient
         "application/x-ndjson",
         "application/geo+json",
         "text/calendar",
+        "application/json+ftm",
+        "application/x-ndjson; profile=plover",
     ]
     for path in LISTS[1:]:
+        interchange = ["application/json+ftm"] if path in FTM_LISTS else []
         assert list(answers(path)["200"]["content"]) == [
             "application/json",
             "text/csv",
             "application/x-ndjson",
+            *interchange,
         ]
     for path in LISTS:
         problem = answers(path)["406"]["content"]["application/problem+json"]

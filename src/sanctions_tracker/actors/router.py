@@ -8,10 +8,11 @@ from sanctions_tracker import crud
 from sanctions_tracker.actors import service
 from sanctions_tracker.actors.schemas import ActorPatch, ActorRead, ActorRecord
 from sanctions_tracker.db import SessionDep
-from sanctions_tracker.exports import specs
+from sanctions_tracker.exports import ftm, specs
+from sanctions_tracker.exports.formats import ExportFormat
 from sanctions_tracker.history import preconditions
 from sanctions_tracker.history.preconditions import IfMatch, guard
-from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
+from sanctions_tracker.listing import Export, Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Actor
 from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import (
@@ -41,7 +42,8 @@ LISTING = Listing(
     read=each(service.to_read),
     options=service.load_options,
     facets=service.FACETS,
-    exports=table_exports(specs.ACTOR_COLUMNS),
+    exports=table_exports(specs.ACTOR_COLUMNS)
+    | {ExportFormat.ftm: Export(ftm.write_entities, prepare=ftm.actors)},
 )
 
 

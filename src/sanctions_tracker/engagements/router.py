@@ -13,7 +13,7 @@ from sanctions_tracker.engagements.schemas import (
     EngagementRead,
     EngagementRecord,
 )
-from sanctions_tracker.exports import specs
+from sanctions_tracker.exports import ftm, plover, specs
 from sanctions_tracker.exports.formats import ExportFormat
 from sanctions_tracker.exports.geojson import write_geojson
 from sanctions_tracker.exports.ics import write_ics
@@ -48,6 +48,12 @@ LISTING = Listing(
         ),
         ExportFormat.ics: Export(
             partial(write_ics, event=specs.engagement_event, name="Sanctions tracker engagements")
+        ),
+        ExportFormat.ftm: Export(ftm.write_entities, prepare=ftm.engagements),
+        ExportFormat.plover: Export(
+            plover.write_events,
+            where=Engagement.kind.in_(plover.CONSULTATIONS),
+            prepare=plover.events,
         ),
     },
 )

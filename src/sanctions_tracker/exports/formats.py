@@ -18,6 +18,8 @@ class ExportFormat(StrEnum):
     ndjson = "ndjson"
     geojson = "geojson"
     ics = "ics"
+    ftm = "ftm"
+    plover = "plover"
 
 
 MEDIA_TYPES: dict[ExportFormat, str] = {
@@ -26,8 +28,17 @@ MEDIA_TYPES: dict[ExportFormat, str] = {
     ExportFormat.ndjson: "application/x-ndjson",
     ExportFormat.geojson: "application/geo+json",
     ExportFormat.ics: "text/calendar",
+    ExportFormat.ftm: "application/json+ftm",
+    ExportFormat.plover: "application/x-ndjson; profile=plover",
 }
-"""The media type each format is negotiated by (without parameters)."""
+"""The media type each format is negotiated by, as OpenAPI lists it.
+
+`application/json+ftm` is what the FollowTheMoney tools (Aleph, OpenSanctions) call a file of
+entities; PLOVER has no media type of its own, its files are JSON lines."""
+
+FORMAT_ONLY = frozenset({ExportFormat.plover})
+"""Reached by `format=` alone: PLOVER lines are `application/x-ndjson` too, so `Accept` could
+not tell them from the `ndjson` format."""
 
 CONTENT_TYPES: dict[ExportFormat, str] = {
     ExportFormat.json: "application/json",
@@ -35,6 +46,8 @@ CONTENT_TYPES: dict[ExportFormat, str] = {
     ExportFormat.ndjson: "application/x-ndjson",
     ExportFormat.geojson: "application/geo+json",
     ExportFormat.ics: "text/calendar; charset=utf-8",
+    ExportFormat.ftm: "application/json+ftm",
+    ExportFormat.plover: "application/x-ndjson; profile=plover",
 }
 """The `Content-Type` each format is answered with."""
 
@@ -53,6 +66,8 @@ FILE_SCHEMAS: dict[ExportFormat, dict[str, Any]] = {
     ExportFormat.ndjson: _TEXT,
     ExportFormat.geojson: _GEOJSON,
     ExportFormat.ics: _TEXT,
+    ExportFormat.ftm: _TEXT,
+    ExportFormat.plover: _TEXT,
 }
 """The OpenAPI schema of each file format's body; GeoJSON is JSON, and clients parse it so."""
 
@@ -67,6 +82,8 @@ EXTENSIONS: dict[ExportFormat, str] = {
     ExportFormat.ndjson: "ndjson",
     ExportFormat.geojson: "geojson",
     ExportFormat.ics: "ics",
+    ExportFormat.ftm: "ftm.json",
+    ExportFormat.plover: "plover.ndjson",
 }
 
 
@@ -128,6 +145,8 @@ def negotiate(
     best: tuple[float, int, int, int] | None = None
     chosen = None
     for rank, candidate in enumerate(offered):
+        if candidate in FORMAT_ONLY:
+            continue
         matches = [
             (specificity, media_range)
             for media_range in ranges
@@ -142,7 +161,9 @@ def negotiate(
         if best is None or score > best:
             best, chosen = score, candidate
     if chosen is None:
-        supported = [MEDIA_TYPES[candidate] for candidate in offered]
+        supported = [
+            MEDIA_TYPES[candidate] for candidate in offered if candidate not in FORMAT_ONLY
+        ]
         raise NotAcceptable(
             f"None of the media types in Accept is offered here; ask for one of "
             f"{', '.join(supported)} (or use the `format` parameter).",

@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.enums import OrganizationKind
-from sanctions_tracker.exports import specs
+from sanctions_tracker.exports import ftm, specs
+from sanctions_tracker.exports.formats import ExportFormat
 from sanctions_tracker.history import preconditions
 from sanctions_tracker.history.preconditions import IfMatch, guard
-from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
+from sanctions_tracker.listing import Export, Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import Organization
 from sanctions_tracker.organizations import service
 from sanctions_tracker.organizations.schemas import (
@@ -44,7 +45,8 @@ LISTING = Listing(
     read=each(service.to_read),
     options=service.load_options,
     facets=service.FACETS,
-    exports=table_exports(specs.ORGANIZATION_COLUMNS),
+    exports=table_exports(specs.ORGANIZATION_COLUMNS)
+    | {ExportFormat.ftm: Export(ftm.write_entities, prepare=ftm.organizations)},
 )
 
 

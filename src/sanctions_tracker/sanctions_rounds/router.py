@@ -6,10 +6,11 @@ from sqlalchemy.orm import Session
 
 from sanctions_tracker import crud
 from sanctions_tracker.db import SessionDep
-from sanctions_tracker.exports import specs
+from sanctions_tracker.exports import ftm, specs
+from sanctions_tracker.exports.formats import ExportFormat
 from sanctions_tracker.history import preconditions
 from sanctions_tracker.history.preconditions import IfMatch, guard
-from sanctions_tracker.listing import Listing, ListRequest, each, table_exports
+from sanctions_tracker.listing import Export, Listing, ListRequest, each, table_exports
 from sanctions_tracker.models import SanctionsRound
 from sanctions_tracker.pagination import Page
 from sanctions_tracker.params import RefPath
@@ -39,7 +40,8 @@ LISTING = Listing(
     read=each(service.to_read),
     options=service.load_options,
     facets=service.FACETS,
-    exports=table_exports(specs.SANCTIONS_ROUND_COLUMNS),
+    exports=table_exports(specs.SANCTIONS_ROUND_COLUMNS)
+    | {ExportFormat.ftm: Export(ftm.write_entities, prepare=ftm.sanctions_rounds)},
 )
 
 
