@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 from sanctions_tracker.bundles import service
 from sanctions_tracker.bundles.schemas import Bundle, ImportResult
 from sanctions_tracker.db import SessionDep
+from sanctions_tracker.observability import metrics
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.routing import OneTripRoute
 
@@ -40,7 +41,10 @@ def import_bundle(
     changes nothing the second time (everything counts as `unchanged`). On any error nothing
     is written and the 422 answer lists every error with a JSON Pointer into the bundle.
     """
-    return service.import_bundle(session, payload, dry_run=dry_run, consume=True)
+    result = service.import_bundle(session, payload, dry_run=dry_run, consume=True)
+    if not dry_run:
+        metrics.count_import(result.model_dump(include={"created", "updated", "unchanged"}))
+    return result
 
 
 @router.get(
