@@ -3,7 +3,6 @@
 import argparse
 import json
 import logging
-import logging.config
 import os
 import sys
 import time
@@ -34,7 +33,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     log_config = logs.logging_config(settings.log_format, settings.log_level)
-    logging.config.dictConfig(log_config)  # the lines before uvicorn's look like the rest
+    # The lines before uvicorn's (migrations, seed) in the same format as the rest.
+    logs.configure_if_unconfigured(settings.log_format, settings.log_level)
     if settings.migrate_on_start and not args.no_migrate:
         migrations.upgrade(get_engine())
     if settings.seed_on_start and not args.no_seed:
@@ -403,8 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    if args.handler is not _serve:  # `serve` sets up the logs of a server (see its settings)
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handler: Any = args.handler
     return int(handler(args))
 
