@@ -130,7 +130,11 @@ def configure_if_unconfigured(log_format: str, level: str) -> None:
         logging.config.dictConfig(logging_config(log_format, level))
 
 
+def request_lines_at(level: int) -> bool:
+    """Whether request lines of `level` are written (the caller need not build them if not)."""
+    return _access.isEnabledFor(level)
+
+
 def log_request(level: int, message: str, request_id: str, fields: dict[str, Any]) -> None:
     """Write one request line; `fields` become the JSON object's members."""
-    if _access.isEnabledFor(level):
-        _access.log(level, message, extra={_FIELDS: fields, "request_id": request_id})
+    _access.log(level, message, extra={_FIELDS: fields, "request_id": request_id})

@@ -96,6 +96,9 @@ class ObservabilityMiddleware:
 def _log(
     scope: Scope, state: dict[str, Any], request_id: str, route: str, status: int, seconds: float
 ) -> None:
+    level = logging.ERROR if status >= 500 else logging.INFO
+    if not logs.request_lines_at(level):
+        return
     identity = state.get("api_key")
     client = scope.get("client")
     duration_ms = round(seconds * 1000, 3)
@@ -111,6 +114,5 @@ def _log(
     problem = state.get("problem")
     if problem is not None:
         fields["problem"] = problem
-    level = logging.ERROR if status >= 500 else logging.INFO
     message = f"{scope['method']} {scope['path']} {status} {duration_ms} ms"
     logs.log_request(level, message, request_id, fields)
