@@ -59,6 +59,9 @@ sectors they hit; and the source behind every record.
 * `{ref}` in a path is a record's key or its integer id.
 * Errors are RFC 9457 `application/problem+json` documents; validation errors list every field
   with a JSON Pointer.
+* Every answer carries an `X-Request-ID` (the one sent, when it is 1-128 letters, digits, `.`,
+  `_`, `:` or `-`; else a new one); a problem's `instance` is the path with that id as its
+  fragment (`/v1/actors/x#request=...`): quote it when reporting a problem.
 * Lists take `facets=` (counts over the whole filtered set) and `format=csv|ndjson|geojson|ics`
   (or an `Accept` header) for a streamed file of every matching record.
 * Every successful `GET` has an `ETag`; send it back as `If-None-Match` for a `304`.
@@ -109,6 +112,9 @@ TAGS = [
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
+
+# A problem's `instance` is the path and the request's id (see `problems.problem_instance`).
+EXAMPLE_INSTANCE_FRAGMENT = "#request=5f0c1c2a9e4b4d7f8a6b3c2d1e0f9a8b"
 
 PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
     "400": {
@@ -308,7 +314,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                         answer["content"] = {
                             PROBLEM_MEDIA_TYPE: {
                                 "schema": {"$ref": "#/components/schemas/Problem"},
-                                "example": PROBLEM_EXAMPLES.get(status, {}) | {"instance": path},
+                                "example": PROBLEM_EXAMPLES.get(status, {})
+                                | {"instance": path + EXAMPLE_INSTANCE_FRAGMENT},
                             }
                         }
                         if status == "422":
