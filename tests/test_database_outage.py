@@ -112,7 +112,7 @@ def test_a_write_waits_for_the_sqlite_write_lock_then_answers_503(
         "title": "Service unavailable",
         "status": 503,
         "detail": "The database is busy with other writes; nothing was written. Retry in a moment.",
-        "instance": "/v1/sources",
+        "instance": f"/v1/sources#request={refused.headers['x-request-id']}",
     }
     assert 0.25 <= waited < 5  # it waited for the lock, a bounded time
     assert read.status_code == 200  # readers are not blocked by a writer
@@ -357,6 +357,7 @@ class Answer:
     seconds: float
     body: Any = None
     retry_after: str | None = None
+    request_id: str | None = None
 
 
 class Poller(threading.Thread):
@@ -385,6 +386,7 @@ class Poller(threading.Thread):
                         time.monotonic() - started,
                         body,
                         response.headers.get("retry-after"),
+                        response.headers.get("x-request-id"),
                     )
                 self.answers.append(answer)
                 time.sleep(0.05)
@@ -435,7 +437,7 @@ def test_a_postgresql_outage_gives_503s_and_the_server_recovers_by_itself(
             "title": "Service unavailable",
             "status": 503,
             "detail": "The database cannot be reached at the moment. Retry in a moment.",
-            "instance": "/v1/sources",
+            "instance": f"/v1/sources#request={answer.request_id}",
         }
     assert ready_during_outage.status_code == 503
     assert ready_during_outage.headers["content-type"] == PROBLEM

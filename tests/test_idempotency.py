@@ -151,10 +151,13 @@ def test_the_same_key_with_another_request_is_a_422_and_writes_nothing(
     assert post(client, "/v1/actors", TRUSS, editor).status_code == 201
     writes = change_count(session)
 
-    problem = assert_problem(post(client, path, body, editor), 422, "idempotency-key-reused")
+    refused = post(client, path, body, editor)
+    problem = assert_problem(refused, 422, "idempotency-key-reused")
 
     assert "Idempotency-Key" in problem["detail"]
-    assert problem["instance"] == path.partition("?")[0]
+    assert problem["instance"] == (
+        f"{path.partition('?')[0]}#request={refused.headers['x-request-id']}"
+    )
     assert actor_count(session) == 1
     assert change_count(session) == writes
     assert client.get("/problems/idempotency-key-reused").status_code == 200

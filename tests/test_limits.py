@@ -87,7 +87,7 @@ def assert_problem(response: Any, status: int, slug: str, instance: str) -> dict
     body: dict[str, Any] = response.json()
     assert body["type"] == f"/problems/{slug}"
     assert body["status"] == status
-    assert body["instance"] == instance
+    assert body["instance"] == f"{instance}#request={response.headers['x-request-id']}"
     assert isinstance(body["title"], str)
     assert isinstance(body["detail"], str)
     return body
@@ -511,7 +511,7 @@ def test_an_unexpected_error_is_an_opaque_500(serve: Serve) -> None:
             "title": "Internal server error",
             "status": 500,
             "detail": "An unexpected error occurred. Request id: req-123.",
-            "instance": path,
+            "instance": f"{path}#request=req-123",
             "request_id": "req-123",
         }
         for telltale in ("Traceback", "Error", "secret", "hunter2", ".py", "no_such", "SELECT"):

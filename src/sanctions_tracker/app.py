@@ -12,6 +12,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from sanctions_tracker import __version__, collector, idempotency, migrations
@@ -24,12 +25,15 @@ from sanctions_tracker.bundles.router import router as bundles_router
 from sanctions_tracker.caching import ETagMiddleware
 from sanctions_tracker.config import Settings, get_settings, settings_of
 from sanctions_tracker.countries.router import router as countries_router
-from sanctions_tracker.db import SessionDep
+from sanctions_tracker.db import SessionDep, get_session, sessionmaker_of
 from sanctions_tracker.engagements.router import router as engagements_router
 from sanctions_tracker.extraction.router import router as extraction_router
 from sanctions_tracker.history.router import router as history_router
 from sanctions_tracker.limits import RATE_LIMIT_EXEMPT_PATHS, SQLiteWriteGate, install_limits
 from sanctions_tracker.network.router import router as network_router
+from sanctions_tracker.observability import logs, metrics
+from sanctions_tracker.observability.middleware import ObservabilityMiddleware
+from sanctions_tracker.observability.router import router as metrics_router
 from sanctions_tracker.organizations.router import router as organizations_router
 from sanctions_tracker.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -55,6 +59,9 @@ sectors they hit; and the source behind every record.
 * `{ref}` in a path is a record's key or its integer id.
 * Errors are RFC 9457 `application/problem+json` documents; validation errors list every field
   with a JSON Pointer.
+* Every answer carries an `X-Request-ID` (the one sent, when it is 1-128 letters, digits, `.`,
+  `_`, `:` or `-`; else a new one); a problem's `instance` is the path with that id as its
+  fragment (`/v1/actors/x#request=...`): quote it when reporting a problem.
 * Lists take `facets=` (counts over the whole filtered set) and `format=csv|ndjson|geojson|ics`
   (or an `Accept` header) for a streamed file of every matching record.
 * Every successful `GET` has an `ETag`; send it back as `If-None-Match` for a `304`.
@@ -102,9 +109,12 @@ TAGS = [
         "description": "Every committed write, in order: a feed for services that mirror the data.",
     },
     {"name": "keys", "description": "API keys and their roles (admin only)."},
-    {"name": "operations", "description": "Health and readiness."},
+    {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
+
+# A problem's `instance` is the path and the request's id (see `problems.problem_instance`).
+EXAMPLE_INSTANCE_FRAGMENT = "#request=5f0c1c2a9e4b4d7f8a6b3c2d1e0f9a8b"
 
 PROBLEM_EXAMPLES: dict[str, dict[str, Any]] = {
     "400": {
@@ -218,6 +228,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application. `settings` (default: from the environment) set its limits and answer
     its `get_settings` dependency, so a test can configure one app and leave the process's be."""
     settings = settings or get_settings()
+    logs.configure_if_unconfigured(settings.log_format, settings.log_level)
     app = FastAPI(
         title="Sanctions Diplomacy Tracker",
         version=__version__,
@@ -244,12 +255,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(idempotency.IdempotencyMiddleware)
     app.add_middleware(SQLiteWriteGate)
     install_limits(app, settings)
-    # Outermost, so that no middleware inside can put back a cacheable Cache-Control.
+    # Outside the limits, so that no middleware inside can put back a cacheable Cache-Control.
     app.add_middleware(NoStoreWithCredentialsMiddleware)
+    # Outermost: every answer, refusals by the limits included, is counted, logged and carries
+    # the request id.
+    app.add_middleware(ObservabilityMiddleware)
     static = files("sanctions_tracker") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     # Probes first: FastAPI tries the routes in order, and a probe must stay cheap.
     _add_operations(app)
+    app.include_router(metrics_router)
     for router in ROUTERS:
         app.include_router(router)
     _add_docs(app)
@@ -258,12 +273,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI, *, threads: int) -> AsyncIterator[None]:
-    """Size the thread pool that runs the routes' database work (see `routing`), and tune the
-    garbage collector for this process (see `collector`)."""
+async def _lifespan(app: FastAPI, *, threads: int) -> AsyncIterator[None]:
+    """Size the thread pool that runs the routes' database work (see `routing`), tune the
+    garbage collector for this process (see `collector`), follow the database pool's use for
+    the metrics, and take this process's live gauges out of them when it stops."""
     to_thread.current_default_thread_limiter().total_tokens = threads
     collector.tune()
-    yield
+    if get_session not in app.dependency_overrides:  # else a test serves its own session
+        bind = sessionmaker_of(app).kw.get("bind")
+        if isinstance(bind, Engine):
+            metrics.watch_engine(bind)
+    try:
+        yield
+    finally:
+        metrics.process_stopped()
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -292,7 +315,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                         answer["content"] = {
                             PROBLEM_MEDIA_TYPE: {
                                 "schema": {"$ref": "#/components/schemas/Problem"},
-                                "example": PROBLEM_EXAMPLES.get(status, {}) | {"instance": path},
+                                "example": PROBLEM_EXAMPLES.get(status, {})
+                                | {"instance": path + EXAMPLE_INSTANCE_FRAGMENT},
                             }
                         }
                         if status == "422":

@@ -29,7 +29,12 @@ logger = logging.getLogger("sanctions_tracker")
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from sanctions_tracker.observability import logs, multiprocess
+
     settings = get_settings()
+    log_config = logs.logging_config(settings.log_format, settings.log_level)
+    # The lines before uvicorn's (migrations, seed) in the same format as the rest.
+    logs.configure_if_unconfigured(settings.log_format, settings.log_level)
     if settings.migrate_on_start and not args.no_migrate:
         migrations.upgrade(get_engine())
     if settings.seed_on_start and not args.no_seed:
@@ -39,15 +44,25 @@ def _serve(args: argparse.Namespace) -> int:
             logger.info("empty store seeded: %s", result.created)
     _hint_if_no_keys()
     get_engine().dispose()
-    uvicorn.run(
-        "sanctions_tracker.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=settings.log_level,
-        proxy_headers=True,
-    )
+    # Before uvicorn starts the workers: they must find it when they first import the metrics.
+    metrics_directory = multiprocess.prepare(args.workers)
+    try:
+        uvicorn.run(
+            "sanctions_tracker.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=settings.log_level,
+            log_config=log_config,
+            access_log=False,  # the app writes one line per request itself
+            proxy_headers=True,
+            # uvicorn's 5 s would kill a worker still importing the app on a busy machine, and
+            # its replacement too, over and over.
+            timeout_worker_healthcheck=60,
+        )
+    finally:
+        multiprocess.remove(metrics_directory)
     return 0
 
 
@@ -388,8 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    if args.handler is not _serve:  # `serve` sets up the logs of a server (see its settings)
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handler: Any = args.handler
     return int(handler(args))
 

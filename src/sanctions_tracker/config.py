@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     """Load the packaged seed bundle when the store is empty."""
     log_level: str = "info"
+    """The least severe log records written: debug, info, warning, error (see Operations)."""
     idempotency_ttl_hours: int = 24
     """How long the answer to a POST with an ``Idempotency-Key`` is kept for replay."""
     require_read_key: bool = False
@@ -52,6 +53,14 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     """Origins whose browser scripts may call the API, comma-separated; `*` stands for any port
     (`http://localhost:*`), any subdomain (`https://*.example.org`) or, alone, any origin."""
+
+    # Operations
+    log_format: Literal["json", "text"] = "json"
+    """`json`: one JSON object per line (for a log pipeline); `text`: plain lines for a
+    terminal. Either way one line per request, with its request id."""
+    metrics_access: Literal["loopback", "open", "admin"] = "loopback"
+    """Who may read `GET /metrics`: `loopback` (clients on the server's own host), `open`
+    (anyone), `admin` (an admin key)."""
 
     @field_validator("cors_origins", mode="before")
     @classmethod

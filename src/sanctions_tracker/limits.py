@@ -59,6 +59,7 @@ CORS_EXPOSED_HEADERS = (
     "Retry-After",
     "RateLimit",
     "RateLimit-Policy",
+    "X-Request-ID",
 )
 
 

@@ -190,18 +190,26 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    state = request.scope.setdefault("state", {})
+    state["problem"] = PROBLEM_BASE + slug  # for the request's log line
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug,
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": problem_instance(request.url.path, state.get("request_id")),
     }
     if errors is not None:
         body["errors"] = [error.model_dump() for error in errors]
     if extra:
         body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def problem_instance(path: str, request_id: str | None) -> str:
+    """The occurrence of a problem: the path asked for, and the request's id as the fragment
+    (`/v1/actors/x#request=0f3c...`), the id that its log lines and `X-Request-ID` carry."""
+    return f"{path}#request={request_id}" if request_id else path
 
 
 def _pydantic_message(error: dict[str, Any]) -> str:
@@ -266,8 +274,16 @@ def database_unavailable(exc: Exception) -> tuple[int, str] | None:
 
 
 def _internal_error(request: Request, exc: Exception) -> JSONResponse:
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-    logger.exception("unexpected error (request id %s)", request_id, exc_info=exc)
+    # The middleware that gave the request its id is inside the handler that calls this one,
+    # so the id comes from the request's state and its answer's header is set here.
+    state = request.scope.setdefault("state", {})
+    request_id = state.setdefault("request_id", uuid.uuid4().hex)
+    logger.exception(
+        "unexpected error (request id %s)",
+        request_id,
+        exc_info=exc,
+        extra={"request_id": request_id},
+    )
     return problem_response(
         500,
         "internal-error",
@@ -275,6 +291,7 @@ def _internal_error(request: Request, exc: Exception) -> JSONResponse:
         f"An unexpected error occurred. Request id: {request_id}.",
         request,
         extra={"request_id": request_id},
+        headers={"X-Request-ID": request_id},
     )
 
 

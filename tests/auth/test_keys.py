@@ -40,7 +40,8 @@ def assert_problem(
 ) -> dict[str, Any]:
     slug, title = {401: ("unauthorized", "Unauthorized"), 403: ("forbidden", "Forbidden")}[status]
     expected = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail,
-                "instance": response.request.url.path, **extra}  # fmt: skip
+                "instance": f"{response.request.url.path}#request={response.headers['x-request-id']}",
+                **extra}  # fmt: skip
     assert (response.status_code, response.headers["content-type"], response.json()) == (
         status,
         PROBLEM,

@@ -101,7 +101,7 @@ def test_an_unknown_code_answers_404(client: TestClient, code: str) -> None:
             "title": "Not found",
             "status": 404,
             "detail": f"No country with code {code!r}: use ISO 3166-1 alpha-2, or EU.",
-            "instance": f"/v1/countries/{code}",
+            "instance": f"/v1/countries/{code}#request={response.headers['x-request-id']}",
         },
     )
 
@@ -187,7 +187,7 @@ def test_bad_list_parameters_are_422(
             "title": "Validation failed",
             "status": 422,
             "detail": message,
-            "instance": "/v1/countries",
+            "instance": f"/v1/countries#request={response.headers['x-request-id']}",
             "errors": [{"pointer": pointer, "message": message, "location": "query"}],
         },
     )
@@ -223,7 +223,7 @@ def test_countries_are_read_only(client: TestClient, method: str, path: str) -> 
             "title": "Method not allowed",
             "status": 405,
             "detail": "Method Not Allowed",
-            "instance": path,
+            "instance": f"{path}#request={response.headers['x-request-id']}",
         },
     )
     assert client.get("/v1/countries/GB").json() == GB

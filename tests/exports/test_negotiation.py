@@ -97,7 +97,7 @@ def test_accept_naming_nothing_offered_is_a_406(client: TestClient, accept: str)
         "title": "Not acceptable",
         "status": 406,
         "detail": f"None of the media types in Accept is offered here; ask for one of {', '.join(supported)} (or use the `format` parameter).",
-        "instance": "/v1/engagements",
+        "instance": f"/v1/engagements#request={response.headers['x-request-id']}",
         "supported": supported,
     }
     assert client.get(response.json()["type"]).status_code == 200

@@ -211,7 +211,8 @@ def test_a_record_that_never_existed_has_no_history(client: TestClient, collecti
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json() == {"type": "/problems/not-found", "title": "Not found",
                                  "status": 404, "detail": detail,
-                                 "instance": answer.request.url.path}  # fmt: skip
+                                 "instance": f"{answer.request.url.path}"
+                                 f"#request={answer.headers['x-request-id']}"}  # fmt: skip
 
 
 def test_history_pages_like_the_lists(client: TestClient, session: Session) -> None:

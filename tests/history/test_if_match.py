@@ -60,7 +60,7 @@ def assert_precondition_failed(answer: httpx.Response, sent: str, current: str) 
         "detail": f"The record has changed since it was read: its ETag is now {current}, not "
         f"{sent}. Nothing was written; GET it again, reapply the change and retry with the "
         "new ETag.",
-        "instance": answer.request.url.path,
+        "instance": f"{answer.request.url.path}#request={answer.headers['x-request-id']}",
     }
 
 
@@ -222,7 +222,7 @@ def test_with_the_setting_a_write_without_if_match_is_428(client: TestClient) ->
             "status": 428,
             "detail": "This server requires If-Match on every PATCH and DELETE: GET the record "
             "and send its ETag back in If-Match.",
-            "instance": TRUSS,
+            "instance": f"{TRUSS}#request={answer.headers['x-request-id']}",
         }
     assert read(client, TRUSS) == (body, tag)
     with_tag = client.patch(TRUSS, json={"name": "Elizabeth Truss"}, headers={"If-Match": tag})

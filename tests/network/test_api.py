@@ -262,7 +262,7 @@ def test_bad_parameters_are_422_problems(client: TestClient, query: str, pointer
     assert (body["type"], body["status"], body["instance"]) == (
         "/problems/validation-error",
         422,
-        "/v1/network",
+        f"/v1/network#request={response.headers['x-request-id']}",
     )
     assert [(error["pointer"], error["location"]) for error in body["errors"]] == [
         (pointer, "query")

@@ -42,7 +42,8 @@ def assert_problem(response: httpx.Response, status: int, detail: str, **extra: 
     """The whole RFC 9457 answer: media type, type, title, status, detail, instance, extras."""
     slug, title = TITLES[status]
     expected = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail,
-                "instance": response.request.url.path, **extra}  # fmt: skip
+                "instance": f"{response.request.url.path}#request={response.headers['x-request-id']}",
+                **extra}  # fmt: skip
     answer = (response.status_code, response.headers["content-type"], response.json())
     assert answer == (status, PROBLEM, expected)
 

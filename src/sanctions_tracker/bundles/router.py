@@ -15,6 +15,7 @@ from sanctions_tracker.exports import ftm
 from sanctions_tracker.exports.formats import MEDIA_TYPES, ExportFormat
 from sanctions_tracker.exports.stream import download
 from sanctions_tracker.listing import begin_snapshot, every_record
+from sanctions_tracker.observability import metrics
 from sanctions_tracker.organizations.router import LISTING as ORGANIZATIONS
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.routing import OneTripRoute
@@ -52,7 +53,10 @@ def import_bundle(
     changes nothing the second time (everything counts as `unchanged`). On any error nothing
     is written and the 422 answer lists every error with a JSON Pointer into the bundle.
     """
-    return service.import_bundle(session, payload, dry_run=dry_run, consume=True)
+    result = service.import_bundle(session, payload, dry_run=dry_run, consume=True)
+    if not dry_run:
+        metrics.count_import(result.model_dump(include={"created", "updated", "unchanged"}))
+    return result
 
 
 FTM_PARTS = (
