@@ -45,6 +45,8 @@ from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
 from sanctions_tracker.stats.router import router as stats_router
 from sanctions_tracker.timeline.router import router as timeline_router
+from sanctions_tracker.webhooks import worker as webhooks_worker
+from sanctions_tracker.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 Who engaged whom, when and where; which sanctions rounds were imposed by whom on whom; which
@@ -102,6 +104,10 @@ TAGS = [
         "description": "Every committed write, in order: a feed for services that mirror the data.",
     },
     {"name": "keys", "description": "API keys and their roles (admin only)."},
+    {
+        "name": "webhooks",
+        "description": "Subscriptions: changes POSTed to your URL, signed, at least once.",
+    },
     {"name": "operations", "description": "Health and readiness."},
 ]
 
@@ -229,7 +235,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Every operation, present and future, goes through the key check; it lets the
         # probes, the docs and the problem types through itself.
         dependencies=[Depends(authorize)],
-        lifespan=partial(_lifespan, threads=settings.threads),
+        lifespan=partial(_lifespan, settings=settings),
     )
     app.router.route_class = OneTripRoute
     if settings is not get_settings():
@@ -258,10 +264,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI, *, threads: int) -> AsyncIterator[None]:
-    """Size the thread pool that runs the routes' database work (see `routing`)."""
-    to_thread.current_default_thread_limiter().total_tokens = threads
-    yield
+async def _lifespan(app: FastAPI, *, settings: Settings) -> AsyncIterator[None]:
+    """Size the thread pool that runs the routes' database work (see `routing`), and run the
+    webhook sender beside the requests when the settings say so."""
+    to_thread.current_default_thread_limiter().total_tokens = settings.threads
+    sender = webhooks_worker.start_for(app, settings)
+    try:
+        yield
+    finally:
+        if sender is not None:
+            await to_thread.run_sync(sender.stop, settings.webhook_timeout_seconds + 5)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -320,6 +332,7 @@ ROUTERS = [
     extraction_router,
     history_router,
     keys_router,
+    webhooks_router,
 ]
 
 
