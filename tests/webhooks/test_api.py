@@ -80,9 +80,7 @@ def test_a_filter_is_checked_as_the_lists_check_their_parameters(client: TestCli
     assert refused(["engagements"], {"from": "1 April"}) == ["/filter/from"]
     assert refused(["engagements"], {"q": '"unclosed'}) == ["/filter/q"]
     # a filter must exist on every type subscribed to: rounds have no `country`
-    assert refused(["engagements", "sanctions_rounds"], {"country": ["IN"]}) == [
-        "/filter/country"
-    ]
+    assert refused(["engagements", "sanctions_rounds"], {"country": ["IN"]}) == ["/filter/country"]
     # a value must fit each type: `announced` is a round's status, not an engagement's
     assert refused(["engagements", "sanctions_rounds"], {"status": ["announced"]}) == [
         "/filter/status/0"
@@ -115,7 +113,9 @@ def test_only_http_urls_to_allowed_hosts_can_be_subscribed_to(client: TestClient
         "http://192.168.1.1/hook",
         "https://user:pw@hooks.example.org/",
     ):
-        assert [pointer for pointer, _ in errors(client.post("/v1/subscriptions", json={"url": url}))] == ["/url"], url
+        assert [
+            pointer for pointer, _ in errors(client.post("/v1/subscriptions", json={"url": url}))
+        ] == ["/url"], url
     # loopback is allowed in these tests' settings (127.0.0.0/8), as `make run` allows it
     assert client.post("/v1/subscriptions", json={"url": "http://127.0.0.1:9/x"}).status_code == 201
 
