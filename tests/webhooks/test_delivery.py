@@ -8,9 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sanctions_tracker.bundles.engine import Incoming, write_records
 from sanctions_tracker.config import Settings
+from sanctions_tracker.engagements.schemas import EngagementRecord
 from sanctions_tracker.models import Delivery
 from sanctions_tracker.models.base import utcnow
+from sanctions_tracker.models.trust import ChangeVia
 from sanctions_tracker.webhooks import delivery, worker
 from tests.webhooks.conftest import Receiver, Send
 from tests.webhooks.helpers import engagement, subscribe, verify
@@ -164,15 +167,26 @@ def test_a_write_that_fails_queues_nothing(
 ) -> None:
     subscribe(client, receiver.url)
     bundle = {
+        "format": "sanctions-tracker-bundle/1",
         "engagements": [
             engagement("fine-call"),
-            engagement(
-                "broken-call", participants=[{"actor": "nobody-at-all", "role": "principal"}]
-            ),
-        ]
+            engagement("broken-call", participants=[{"actor": "nobody", "role": "principal"}]),
+        ],
     }
-    assert client.post("/v1/import", json=bundle).status_code == 422
+    answer = client.post("/v1/import", json=bundle)
+    assert answer.status_code == 422
+    assert [error["pointer"] for error in answer.json()["errors"]] == [
+        "/engagements/1/participants/0/actor"
+    ]
     assert session.scalar(select(func.count()).select_from(Delivery)) == 0
+    # a transaction that fails after its changes were logged takes its deliveries with it
+    deliveries = select(func.count()).select_from(Delivery)
+    transaction = session.begin_nested()
+    record = EngagementRecord.model_validate(engagement("rolled-back-call"))
+    write_records(session, {"engagements": [Incoming("", record)]}, via=ChangeVia.api)
+    assert session.scalar(deliveries) == 1
+    transaction.rollback()
+    assert session.scalar(deliveries) == 0
     assert send() == 0
     assert receiver.received == []
 
