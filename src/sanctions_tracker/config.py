@@ -53,11 +53,11 @@ class Settings(BaseSettings):
     """Origins whose browser scripts may call the API, comma-separated; `*` stands for any port
     (`http://localhost:*`), any subdomain (`https://*.example.org`) or, alone, any origin."""
 
-
     # Webhooks
-    webhook_worker_in_app: bool = True
-    """Each server process also sends due webhook deliveries (a background thread); turn off
-    where `sanctions-tracker worker` runs beside the servers instead."""
+    webhook_worker_in_app: bool = False
+    """Each server process also sends due webhook deliveries (a background thread). `make run`
+    turns it on; off, `sanctions-tracker worker` sends them. Off by default so that an app
+    built by a script or a test never starts sending from whatever database it points at."""
     webhook_allowed_hosts: Annotated[list[str], NoDecode] = ["public"]
     """Where subscriptions may send, comma-separated: host names, IP addresses or networks
     (`127.0.0.0/8`), and `public` for any host whose addresses are all public (not private,

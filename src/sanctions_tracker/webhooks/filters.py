@@ -232,6 +232,8 @@ def _validate(adapter: TypeAdapter[Any], value: Any, pointer: str) -> Any:
 def _check_value(params: list[Param], value: Any, pointer: str) -> Any:
     kind = params[0].kind
     if kind == "date":
+        if not isinstance(value, str):  # as in a query string: never a number of seconds
+            raise _Invalid([field_error(pointer, "use an ISO 8601 date, YYYY-MM-DD")])
         return _validate(_DATE, value, pointer).isoformat()
     if kind == "text":
         return _validate(_TEXT, value, pointer)
