@@ -83,7 +83,12 @@ def create_subscription(
     return SubscriptionCreated(**to_read(subscription).model_dump(), secret=secret)
 
 
-@router.get("", summary="List subscriptions", response_model=Page[SubscriptionRead])
+@router.get(
+    "",
+    summary="List subscriptions",
+    response_model=Page[SubscriptionRead],
+    responses=problem_responses(400, 422),
+)
 def list_subscriptions(
     request: Request,
     response: Response,
