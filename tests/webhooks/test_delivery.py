@@ -204,3 +204,23 @@ def test_the_backoff_retries_for_at_least_24_hours_with_jitter() -> None:
     assert delays[1] != 2 * delays[0]  # jittered
     grows = [delivery.backoff(attempt, settings, random.Random(0)) for attempt in range(1, 10)]
     assert grows == sorted(grows)
+
+
+def test_the_backlog_and_the_counts_for_the_metrics(
+    client: TestClient, receiver: Receiver, session: Session, send: Send
+) -> None:
+    subscribe(client, receiver.url, types=["engagements"])
+    heard: list[tuple[str, int | None]] = []
+    worker.LISTENERS.append(lambda outcome, status: heard.append((outcome, status)))
+    try:
+        receiver.script = [500]
+        client.post("/v1/engagements", json=engagement("counted-one"))
+        client.post("/v1/engagements", json=engagement("counted-two"))
+        assert worker.backlog(session) == 2
+        delivered_before = worker.COUNTS["delivered"]
+        send()
+    finally:
+        worker.LISTENERS.pop()
+    assert worker.backlog(session) == 0
+    assert heard == [("retried", 500), ("delivered", 204), ("delivered", 204)]
+    assert worker.COUNTS["delivered"] - delivered_before == 2

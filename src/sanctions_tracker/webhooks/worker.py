@@ -146,6 +146,8 @@ def settle(
         )
     )
     session.flush()
+    if row.status != DeliveryStatus.pending:
+        return "duplicate"  # sent meanwhile by a worker that took over an expired lease
     row.attempts += 1
     row.lease_until = None
     first = session.scalar(
