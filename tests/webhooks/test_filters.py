@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from sanctions_tracker.models import Delivery
@@ -144,12 +144,23 @@ def test_a_big_import_is_matched_in_bulk(client: TestClient, session: Session) -
         engagement(f"call-{index}", countries=["US", "IN" if index % 3 == 0 else "GB"])
         for index in range(size)
     ]
+    statements: list[str] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", keep)
     started = time.monotonic()
     answer = client.post(
         "/v1/import", json={"format": "sanctions-tracker-bundle/1", "engagements": calls}
     )
     assert answer.status_code == 200, answer.text[:500]
     elapsed = time.monotonic() - started
+    event.remove(connection, "before_cursor_execute", keep)
+    # the outbox's work is a handful of statements for the whole import, not one per record
+    outbox_work = [text for text in statements if "deliveries" in text or "subscriptions" in text]
+    assert 1 <= len(outbox_work) <= 10
 
     def queued(subscription: dict[str, Any]) -> list[int]:
         query = (
