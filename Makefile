@@ -53,9 +53,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	@touch $@
 
-# Browser scripts served from localhost may call the API (set the variable, even empty, to change it).
+# Browser scripts served from localhost may call the API; webhooks are sent by the server itself
+# and may go to this machine as well as to public hosts (set the variables to change them).
 run: venv ## Serve the API on HOST:PORT (default 127.0.0.1:8000); migrates and seeds an empty store
 	SANCTIONS_TRACKER_CORS_ORIGINS="$${SANCTIONS_TRACKER_CORS_ORIGINS-http://localhost:*,http://127.0.0.1:*}" \
+	SANCTIONS_TRACKER_WEBHOOK_ALLOWED_HOSTS="$${SANCTIONS_TRACKER_WEBHOOK_ALLOWED_HOSTS-public,localhost,127.0.0.0/8,::1}" \
+	SANCTIONS_TRACKER_WEBHOOK_WORKER_IN_APP="$${SANCTIONS_TRACKER_WEBHOOK_WORKER_IN_APP-true}" \
 		exec $(BIN)/sanctions-tracker serve --host $(HOST) --port $(PORT)
 
 test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x')

@@ -15,7 +15,7 @@ def test_readyz_answers_200_when_migrated_to_head(client: TestClient) -> None:
     response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "revision": "0005"}
+    assert response.json() == {"status": "ready", "revision": "0006"}
 
 
 def test_readyz_answers_503_when_the_schema_is_behind(client: TestClient, session: Session) -> None:
@@ -25,7 +25,7 @@ def test_readyz_answers_503_when_the_schema_is_behind(client: TestClient, sessio
 
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"] == "The database is at revision 0001, not at head 0005."
+    assert response.json()["detail"] == "The database is at revision 0001, not at head 0006."
 
 
 def test_swagger_ui_and_redoc_are_served_without_a_cdn(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from sanctions_tracker import __version__, collector, idempotency, migrations
 from sanctions_tracker.actors.router import router as actors_router
@@ -49,6 +50,8 @@ from sanctions_tracker.sectors.router import router as sectors_router
 from sanctions_tracker.sources.router import router as sources_router
 from sanctions_tracker.stats.router import router as stats_router
 from sanctions_tracker.timeline.router import router as timeline_router
+from sanctions_tracker.webhooks import worker as webhooks_worker
+from sanctions_tracker.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 Who engaged whom, when and where; which sanctions rounds were imposed by whom on whom; which
@@ -109,6 +112,10 @@ TAGS = [
         "description": "Every committed write, in order: a feed for services that mirror the data.",
     },
     {"name": "keys", "description": "API keys and their roles (admin only)."},
+    {
+        "name": "webhooks",
+        "description": "Subscriptions: changes POSTed to your URL, signed, at least once.",
+    },
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -240,7 +247,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Every operation, present and future, goes through the key check; it lets the
         # probes, the docs and the problem types through itself.
         dependencies=[Depends(authorize)],
-        lifespan=partial(_lifespan, threads=settings.threads),
+        lifespan=partial(_lifespan, settings=settings),
     )
     app.router.route_class = OneTripRoute
     if settings is not get_settings():
@@ -273,20 +280,47 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 @asynccontextmanager
-async def _lifespan(app: FastAPI, *, threads: int) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI, *, settings: Settings) -> AsyncIterator[None]:
     """Size the thread pool that runs the routes' database work (see `routing`), tune the
     garbage collector for this process (see `collector`), follow the database pool's use for
-    the metrics, and take this process's live gauges out of them when it stops."""
-    to_thread.current_default_thread_limiter().total_tokens = threads
+    the metrics, and run the webhook sender beside the requests when the settings say so.
+    On the way out, the sender stops and this process's live gauges leave the metrics."""
+    to_thread.current_default_thread_limiter().total_tokens = settings.threads
     collector.tune()
     if get_session not in app.dependency_overrides:  # else a test serves its own session
         bind = sessionmaker_of(app).kw.get("bind")
         if isinstance(bind, Engine):
             metrics.watch_engine(bind)
+            wire_webhook_metrics(sessionmaker_of(app))
+    sender = webhooks_worker.start_for(app, settings)
     try:
         yield
     finally:
+        if sender is not None:
+            await to_thread.run_sync(sender.stop, settings.webhook_timeout_seconds + 5)
         metrics.process_stopped()
+
+
+WEBHOOK_OUTCOMES = {"delivered": "delivered", "retried": "retrying", "given_up": "failed"}
+"""The sender's verdicts as the delivery metric names its outcomes."""
+
+
+def wire_webhook_metrics(sessions: sessionmaker[Session]) -> None:
+    """Feed the webhook metrics: each attempt's outcome as it is settled, and the backlog
+    (deliveries waiting) read from the database at each scrape."""
+
+    def backlog() -> int:
+        with sessions() as session:
+            return webhooks_worker.backlog(session)
+
+    metrics.register_webhook_backlog(backlog)
+    if _count_webhook_attempt not in webhooks_worker.LISTENERS:
+        webhooks_worker.LISTENERS.append(_count_webhook_attempt)
+
+
+def _count_webhook_attempt(verdict: str, _status_code: int | None) -> None:
+    if verdict in WEBHOOK_OUTCOMES:
+        metrics.count_webhook_delivery(WEBHOOK_OUTCOMES[verdict])
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -346,6 +380,7 @@ ROUTERS = [
     extraction_router,
     history_router,
     keys_router,
+    webhooks_router,
 ]
 
 

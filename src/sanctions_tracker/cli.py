@@ -313,6 +313,20 @@ def _print_counts(result: dict[str, Any]) -> None:
         print(f"{prefix}{outcome}: {counts or 'nothing'}")
 
 
+def _worker(args: argparse.Namespace) -> int:
+    """Send webhook deliveries until SIGINT or SIGTERM (the attempt under way is finished)."""
+    import signal
+
+    from sanctions_tracker.webhooks.worker import Worker, units
+
+    worker = Worker(units(get_sessionmaker()), get_settings())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: worker.request_stop())
+    logger.info("webhook worker started")
+    worker.run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sanctions-tracker",
@@ -333,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true", help="do not migrate before serving")
     serve.add_argument("--no-seed", action="store_true", help="do not seed an empty store")
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="send webhook deliveries (beside servers run with the in-app sender off)"
+    )
+    worker.set_defaults(handler=_worker)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     upgrade = db.add_parser("upgrade", help="apply the Alembic migrations")

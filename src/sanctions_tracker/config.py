@@ -62,7 +62,31 @@ class Settings(BaseSettings):
     """Who may read `GET /metrics`: `loopback` (clients on the server's own host), `open`
     (anyone), `admin` (an admin key)."""
 
-    @field_validator("cors_origins", mode="before")
+    # Webhooks
+    webhook_worker_in_app: bool = False
+    """Each server process also sends due webhook deliveries (a background thread). `make run`
+    turns it on; off, `sanctions-tracker worker` sends them. Off by default so that an app
+    built by a script or a test never starts sending from whatever database it points at."""
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = ["public"]
+    """Where subscriptions may send, comma-separated: host names, IP addresses or networks
+    (`127.0.0.0/8`), and `public` for any host whose addresses are all public (not private,
+    loopback, link-local or reserved). Addresses are checked again when each delivery is sent."""
+    webhook_timeout_seconds: float = 10.0
+    """How long one delivery attempt may take (connect, send and answer)."""
+    webhook_retry_base_seconds: float = 5.0
+    """The delay before the first retry; it doubles with each failed attempt (with jitter)."""
+    webhook_retry_max_delay_seconds: float = 3600.0
+    """The longest delay between two attempts."""
+    webhook_retry_window_seconds: float = 24 * 3600.0
+    """How long a delivery is retried before it is given up and its subscription marked
+    `failing`."""
+    webhook_poll_seconds: float = 1.0
+    """How often an idle worker looks for due deliveries."""
+    webhook_lease_seconds: float = 60.0
+    """How long a worker holds a delivery it is sending; another worker takes it over after
+    that (a worker that died mid-send). Longer than the timeout."""
+
+    @field_validator("cors_origins", "webhook_allowed_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):

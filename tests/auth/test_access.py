@@ -17,6 +17,8 @@ from tests.conftest import IDENTITIES, ClientAs
 PUBLIC = {"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/problems/{slug}", "/static"}
 # Key management and the audit (a record's history, which names the writers).
 ADMIN_ONLY = re.compile(r"^/v1/keys(/|$)|^/v1/[a-z-]+/\{ref\}/history$")
+# Webhook subscriptions hold URLs: even reading them needs an editor.
+EDITOR_ONLY = re.compile(r"^/v1/subscriptions(/|$)")
 READS = {"GET", "HEAD", "OPTIONS"}
 # POSTs that compute an answer and write nothing (drafting records from a text): as reads.
 READ_LIKE = {("POST", "/v1/extract")}
@@ -43,6 +45,8 @@ def needed_role(method: str, path: str, *, require_read_key: bool) -> str | None
         return "public"
     if ADMIN_ONLY.search(path):
         return "admin"
+    if EDITOR_ONLY.search(path):
+        return "editor"
     if method in READS or (method, path) in READ_LIKE:
         return "reader" if require_read_key else None
     return "editor"
@@ -81,7 +85,11 @@ def test_the_table_covers_what_the_issue_names() -> None:
 def test_every_operation_against_every_identity(
     app: FastAPI, client_as: ClientAs, method: str, path: str, require_read_key: bool
 ) -> None:
-    app.dependency_overrides[get_settings] = lambda: Settings(require_read_key=require_read_key)
+    # Metrics open to any address, so that only keys decide here (the address rule has its own
+    # tests in tests/observability).
+    app.dependency_overrides[get_settings] = lambda: Settings(
+        require_read_key=require_read_key, metrics_access="open"
+    )
     target = request_target(path)
     body = {} if method in {"POST", "PUT", "PATCH"} else None
     needed = needed_role(method, path, require_read_key=require_read_key)

@@ -15,6 +15,7 @@ from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.models.trust import ChangeAction, ChangeVia
 from sanctions_tracker.problems import NotFound
 from sanctions_tracker.record_types import MAX_ID, RecordType, as_id, copy_rows
+from sanctions_tracker.webhooks import outbox
 
 BATCH = 2_000
 
@@ -43,6 +44,7 @@ def record(session: Session, entries: Iterable[Entry], *, via: ChangeVia) -> Non
         return
     entries = itertools.chain([first], entries)
     _serialize_writers(session)
+    since = outbox.mark(session)
     writer = session.info.get("writer")
     now = utcnow()
     table = cast(Table, Change.__table__)
@@ -70,6 +72,8 @@ def record(session: Session, entries: Iterable[Entry], *, via: ChangeVia) -> Non
             run = []
         run.append(row)
     copy_rows(session, table, run)
+    if since is not None:
+        outbox.enqueue(session, since)
 
 
 def _serialize_writers(session: Session) -> None:

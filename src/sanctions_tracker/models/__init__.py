@@ -26,6 +26,7 @@ from sanctions_tracker.models.search import SearchDocument
 from sanctions_tracker.models.sectors import Sector
 from sanctions_tracker.models.sources import Source
 from sanctions_tracker.models.trust import ApiKey, Change, IdempotentRequest
+from sanctions_tracker.models.webhooks import Delivery, DeliveryAttempt, Subscription
 
 __all__ = [
     "Actor",
@@ -35,6 +36,8 @@ __all__ = [
     "Base",
     "Change",
     "Country",
+    "Delivery",
+    "DeliveryAttempt",
     "Engagement",
     "EngagementCountry",
     "EngagementOrganization",
@@ -55,4 +58,5 @@ __all__ = [
     "SearchDocument",
     "Sector",
     "Source",
+    "Subscription",
 ]

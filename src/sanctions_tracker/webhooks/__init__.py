@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, the outbox written with every change, and the worker that sends."""
