@@ -8,6 +8,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 SIZE ?= 100000
 ROUNDS ?=
 SEED ?= 1
@@ -58,8 +59,10 @@ run: venv ## Serve the API on HOST:PORT (default 127.0.0.1:8000); migrates and s
 	SANCTIONS_TRACKER_CORS_ORIGINS="$${SANCTIONS_TRACKER_CORS_ORIGINS-http://localhost:*,http://127.0.0.1:*}" \
 		exec $(BIN)/sanctions-tracker serve --host $(HOST) --port $(PORT)
 
-test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x')
-	$(BIN)/pytest $(PYTEST_ARGS)
+# In TEST_WORKERS processes (pytest-xdist; 0 runs them all in this one): the suite spends much
+# of its time waiting on the databases and on servers it starts.
+test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x'; TEST_WORKERS=2)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The stores it builds are kept in benchmarks/.data and reused while size, rounds, seed, schema and
 # generator stay the same; PostgreSQL is BENCH_POSTGRES_URL (its half is skipped if unreachable).

@@ -36,6 +36,7 @@ from sanctions_tracker.models.trust import Role
 POSTGRES_URL_VARIABLE = "SANCTIONS_TRACKER_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VARIABLE = "SANCTIONS_TRACKER_TEST_REQUIRE_POSTGRES"
 BACKENDS = ["sqlite", "postgresql"]
+POSTGRES_SKIPPED = "PostgreSQL half skipped"
 
 # The suite's clients make far more requests a minute than any real client may; the rate limit
 # has its own tests (tests/test_limits.py), which configure their apps themselves.
@@ -50,7 +51,7 @@ def _postgres_server_url() -> str:
     if not url:
         global _postgres_skipped
         _postgres_skipped = True
-        message = f"PostgreSQL half skipped: {POSTGRES_URL_VARIABLE} is not set"
+        message = f"{POSTGRES_SKIPPED}: {POSTGRES_URL_VARIABLE} is not set"
         if os.environ.get(REQUIRE_POSTGRES_VARIABLE) == "1":
             pytest.fail(message + f" but {REQUIRE_POSTGRES_VARIABLE}=1 requires it")
         pytest.skip(message)
@@ -234,8 +235,15 @@ def run_command(
         migration_logger.setLevel(migration_level)
 
 
+def _postgres_half_was_skipped(terminalreporter: pytest.TerminalReporter) -> bool:
+    """Known here, or (under pytest-xdist, where the tests ran in worker processes) from the
+    skip reports the workers sent back."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    return _postgres_skipped or any(POSTGRES_SKIPPED in str(report.longrepr) for report in skipped)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _postgres_skipped:
+    if _postgres_half_was_skipped(terminalreporter):
         terminalreporter.write_line(
             f"NOTE: the PostgreSQL half was skipped; set {POSTGRES_URL_VARIABLE} "
             "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run it.",
