@@ -59,8 +59,7 @@ run: venv ## Serve the API on HOST:PORT (default 127.0.0.1:8000); migrates and s
 	SANCTIONS_TRACKER_CORS_ORIGINS="$${SANCTIONS_TRACKER_CORS_ORIGINS-http://localhost:*,http://127.0.0.1:*}" \
 		exec $(BIN)/sanctions-tracker serve --host $(HOST) --port $(PORT)
 
-# In TEST_WORKERS processes (pytest-xdist; 0 runs them all in this one): the suite spends much
-# of its time waiting on the databases and on servers it starts.
+# The suite runs in TEST_WORKERS processes (pytest-xdist, one a core; 0 runs it in this one).
 test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x'; TEST_WORKERS=2)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 

@@ -220,9 +220,8 @@ def run_command(
         try:
             returncode = cli.main(list(args))
         except SystemExit as exit_:
-            returncode = (
-                0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) else 1
-            )
+            code = exit_.code
+            returncode = code if isinstance(code, int) else int(code is not None)
         finally:
             forget()
         printed = capsys.readouterr()
