@@ -8,6 +8,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 SIZE ?= 100000
 ROUNDS ?=
 SEED ?= 1
@@ -61,8 +62,9 @@ run: venv ## Serve the API on HOST:PORT (default 127.0.0.1:8000); migrates and s
 	SANCTIONS_TRACKER_WEBHOOK_WORKER_IN_APP="$${SANCTIONS_TRACKER_WEBHOOK_WORKER_IN_APP-true}" \
 		exec $(BIN)/sanctions-tracker serve --host $(HOST) --port $(PORT)
 
-test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x')
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The suite runs in TEST_WORKERS processes (pytest-xdist, one a core; 0 runs it in this one).
+test: venv ## Run the test suite (extra pytest options: PYTEST_ARGS='-k sources -x'; TEST_WORKERS=2)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The stores it builds are kept in benchmarks/.data and reused while size, rounds, seed, schema and
 # generator stay the same; PostgreSQL is BENCH_POSTGRES_URL (its half is skipped if unreachable).

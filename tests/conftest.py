@@ -4,10 +4,12 @@ Each database is built by `alembic upgrade head` once per session; each test run
 transaction that is rolled back at its end, the app's own commits becoming savepoints.
 """
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -17,16 +19,24 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from sanctions_tracker import migrations
+from sanctions_tracker import cli, migrations
 from sanctions_tracker.app import create_app
 from sanctions_tracker.auth import service as keys
-from sanctions_tracker.db import build_engine, get_session, get_stream_session
+from sanctions_tracker.config import get_settings
+from sanctions_tracker.db import (
+    build_engine,
+    get_engine,
+    get_session,
+    get_sessionmaker,
+    get_stream_session,
+)
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.models.trust import Role
 
 POSTGRES_URL_VARIABLE = "SANCTIONS_TRACKER_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_VARIABLE = "SANCTIONS_TRACKER_TEST_REQUIRE_POSTGRES"
 BACKENDS = ["sqlite", "postgresql"]
+POSTGRES_SKIPPED = "PostgreSQL half skipped"
 
 # The suite's clients make far more requests a minute than any real client may; the rate limit
 # has its own tests (tests/test_limits.py), which configure their apps themselves.
@@ -41,7 +51,7 @@ def _postgres_server_url() -> str:
     if not url:
         global _postgres_skipped
         _postgres_skipped = True
-        message = f"PostgreSQL half skipped: {POSTGRES_URL_VARIABLE} is not set"
+        message = f"{POSTGRES_SKIPPED}: {POSTGRES_URL_VARIABLE} is not set"
         if os.environ.get(REQUIRE_POSTGRES_VARIABLE) == "1":
             pytest.fail(message + f" but {REQUIRE_POSTGRES_VARIABLE}=1 requires it")
         pytest.skip(message)
@@ -173,8 +183,66 @@ def anonymous_client(client_as: ClientAs) -> TestClient:
     return client_as("anonymous")
 
 
+@dataclass(frozen=True)
+class CommandResult:
+    """What a `sanctions-tracker` run left: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+RunCommand = Callable[..., CommandResult]
+
+
+@pytest.fixture
+def run_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[RunCommand]:
+    """`run_command(database_url, "db", "upgrade")`: `sanctions-tracker db upgrade` on that
+    database, run in this process (a new process would cost seconds of imports): the settings,
+    engine and session factory are rebuilt for the run and forgotten after it; usage errors
+    and `--help` (argparse's `SystemExit`) become exit statuses, as for a real command."""
+    cached = (get_settings, get_engine, get_sessionmaker)
+    migration_logger = logging.getLogger("alembic.runtime.migration")
+    migration_level = migration_logger.level
+
+    def forget() -> None:
+        if get_engine.cache_info().currsize:
+            get_engine().dispose()
+        for function in cached:
+            function.cache_clear()
+
+    def run(database_url: str, *args: str) -> CommandResult:
+        monkeypatch.setenv("SANCTIONS_TRACKER_DATABASE_URL", database_url)
+        forget()
+        capsys.readouterr()
+        try:
+            returncode = cli.main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code
+            returncode = code if isinstance(code, int) else int(code is not None)
+        finally:
+            forget()
+        printed = capsys.readouterr()
+        return CommandResult(returncode, printed.out, printed.err)
+
+    try:
+        yield run
+    finally:
+        forget()
+        migration_logger.setLevel(migration_level)
+
+
+def _postgres_half_was_skipped(terminalreporter: pytest.TerminalReporter) -> bool:
+    """Known here, or (under pytest-xdist, where the tests ran in worker processes) from the
+    skip reports the workers sent back."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    return _postgres_skipped or any(POSTGRES_SKIPPED in str(report.longrepr) for report in skipped)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _postgres_skipped:
+    if _postgres_half_was_skipped(terminalreporter):
         terminalreporter.write_line(
             f"NOTE: the PostgreSQL half was skipped; set {POSTGRES_URL_VARIABLE} "
             "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run it.",

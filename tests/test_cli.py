@@ -1,4 +1,5 @@
-"""The `sanctions-tracker` command, run as a user runs it."""
+"""The `sanctions-tracker` command: its behaviour run in-process (`run_command`), and a real
+process or two to prove the entry point itself."""
 
 import json
 import logging
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sanctions_tracker import cli
 from sanctions_tracker.auth import service as keys
 from sanctions_tracker.models.trust import Role
-from tests.conftest import blank_database
+from tests.conftest import RunCommand, blank_database
 
 COMMAND = [sys.executable, "-m", "sanctions_tracker.cli"]
 
@@ -27,13 +28,6 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     databases = blank_database(backend, str(tmp_path_factory.mktemp("cli")))
     yield next(databases)
     next(databases, None)
-
-
-def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"SANCTIONS_TRACKER_DATABASE_URL": database_url}
-    return subprocess.run(
-        [*COMMAND, *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 @pytest.mark.parametrize(
@@ -52,16 +46,35 @@ def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
         ["keys", "revoke"],
     ],
 )
-def test_every_command_has_help(command: list[str]) -> None:
-    result = subprocess.run(
-        [*COMMAND, *command, "--help"], capture_output=True, text=True, timeout=60, check=False
-    )
+def test_every_command_has_help(command: list[str], run_command: RunCommand) -> None:
+    result = run_command("sqlite://", *command, "--help")
 
     assert result.returncode == 0
     assert result.stdout.startswith("usage: sanctions-tracker")
 
 
-def test_upgrade_seed_export_import(database_url: str, tmp_path: Path) -> None:
+def test_the_command_runs_as_a_program(tmp_path: Path) -> None:
+    """The module entry point, in a process of its own: help, and the exit status of a failure."""
+    env = os.environ | {"SANCTIONS_TRACKER_DATABASE_URL": f"sqlite:///{tmp_path}/unused.db"}
+
+    def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*COMMAND, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    helped = run_process("--help")
+    unreadable = run_process("import", str(tmp_path / "missing.json"))
+
+    assert helped.returncode == 0
+    assert helped.stdout.startswith("usage: sanctions-tracker")
+    assert (unreadable.returncode, unreadable.stdout) == (2, "")
+    assert "cannot read" in unreadable.stderr
+
+
+def test_upgrade_seed_export_import(
+    database_url: str, tmp_path: Path, run_command: RunCommand
+) -> None:
+    run = run_command
     assert run(database_url, "db", "upgrade").returncode == 0
 
     first = run(database_url, "seed")
@@ -78,7 +91,10 @@ def test_upgrade_seed_export_import(database_url: str, tmp_path: Path) -> None:
     assert dry.stdout.splitlines()[0] == "dry run: created: nothing"
 
 
-def test_a_bad_bundle_file_fails_with_every_pointer(database_url: str, tmp_path: Path) -> None:
+def test_a_bad_bundle_file_fails_with_every_pointer(
+    database_url: str, tmp_path: Path, run_command: RunCommand
+) -> None:
+    run = run_command
     run(database_url, "db", "upgrade")
     bad = tmp_path / "bad.json"
     bad.write_text(
@@ -105,8 +121,10 @@ def test_a_bad_bundle_file_fails_with_every_pointer(database_url: str, tmp_path:
     assert json.loads(run(database_url, "export").stdout)["engagements"] == []
 
 
-def test_an_unreadable_file_is_exit_2(database_url: str, tmp_path: Path) -> None:
-    result = run(database_url, "import", str(tmp_path / "missing.json"))
+def test_an_unreadable_file_is_exit_2(
+    database_url: str, tmp_path: Path, run_command: RunCommand
+) -> None:
+    result = run_command(database_url, "import", str(tmp_path / "missing.json"))
 
     assert result.returncode == 2
     assert "cannot read" in result.stderr

@@ -1,12 +1,9 @@
-"""API keys: the service, the command line (as a user runs it) and `/v1/keys`; what each kind of
+"""API keys: the service, the command line and `/v1/keys`; what each kind of
 refused key is told; that the key's name reaches the write path; no-store on keyed answers."""
 
 import hashlib
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +22,7 @@ from sanctions_tracker.models import ApiKey
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.models.trust import Role
 from sanctions_tracker.problems import Conflict, NotFound, Unauthorized, ValidationFailed
-from tests.conftest import ClientAs, blank_database
+from tests.conftest import ClientAs, CommandResult, RunCommand, blank_database
 from tests.factories import make_actor
 
 PROBLEM = "application/problem+json"
@@ -521,16 +518,10 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     next(databases, None)
 
 
-def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"SANCTIONS_TRACKER_DATABASE_URL": database_url}
-    return subprocess.run(
-        [sys.executable, "-m", "sanctions_tracker.cli", "keys", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+@pytest.fixture
+def run(run_command: RunCommand) -> Callable[..., CommandResult]:
+    """`run(database_url, "list")`: `sanctions-tracker keys list` (in-process, see `run_command`)."""
+    return lambda database_url, *args: run_command(database_url, "keys", *args)
 
 
 def identity_of(database_url: str, secret: str) -> keys.Identity:
@@ -542,17 +533,13 @@ def identity_of(database_url: str, secret: str) -> keys.Identity:
         engine.dispose()
 
 
-def test_keys_on_the_command_line(database_url: str) -> None:
+def test_keys_on_the_command_line(
+    database_url: str, run: Callable[..., CommandResult], run_command: RunCommand
+) -> None:
     not_migrated = run(database_url, "list")
     assert not_migrated.returncode == 1
     assert "run `sanctions-tracker db upgrade` first" in not_migrated.stderr
-    subprocess.run(
-        [sys.executable, "-m", "sanctions_tracker.cli", "db", "upgrade"],
-        env=os.environ | {"SANCTIONS_TRACKER_DATABASE_URL": database_url},
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
+    assert run_command(database_url, "db", "upgrade").returncode == 0
 
     created = run(database_url, "create", "--role", "admin", "--name", "me")
     expiring = run(database_url, "create", "--role", "editor", "--name", "ci", "--expires-in", "7")
@@ -582,14 +569,10 @@ def test_keys_on_the_command_line(database_url: str) -> None:
     assert run(database_url, "list").stdout.splitlines()[2].split()[3] == "revoked"
 
 
-def test_key_command_errors(database_url: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "sanctions_tracker.cli", "db", "upgrade"],
-        env=os.environ | {"SANCTIONS_TRACKER_DATABASE_URL": database_url},
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
+def test_key_command_errors(
+    database_url: str, run: Callable[..., CommandResult], run_command: RunCommand
+) -> None:
+    assert run_command(database_url, "db", "upgrade").returncode == 0
     assert run(database_url, "create", "--role", "reader", "--name", "taken").returncode == 0
 
     duplicate = run(database_url, "create", "--role", "reader", "--name", "taken")
