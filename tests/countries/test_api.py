@@ -169,7 +169,7 @@ def test_the_link_header_points_at_the_next_page(client: TestClient) -> None:
     ("query", "pointer", "message"),
     [
         ("limit=501", "/limit", "Input should be less than or equal to 500"),
-        ("limit=0", "/limit", "Input should be greater than or equal to 1"),
+        ("limit=-1", "/limit", "Input should be greater than or equal to 0"),
         ("sort=alpha3", "/sort", "cannot sort by 'alpha3'; choose one of code, name (prefix '-' for descending)"),
         ("q=", "/q", "String should have at least 1 character"),
     ],

@@ -232,7 +232,7 @@ def test_filters(client: TestClient, query: str, expected: list[str]) -> None:
         ("from=yesterday", "/from"),
         ("sector=Energy Sector", "/sector/0"),
         ("limit=501", "/limit"),
-        ("limit=0", "/limit"),
+        ("limit=-1", "/limit"),
         ("sort=designations", "/sort"),
     ],
 )

@@ -338,7 +338,7 @@ def test_filters_and_sorts(client: TestClient, query: str, expected: list[str]) 
         ("from=2022-03-10&to=2022-03-09", "/to", "`to` must not be before `from`"),
         ("q=", "/q", "String should have at least 1 character"),
         ("sort=publisher", "/sort", "cannot sort by 'publisher'; choose one of created_at, id, key, kind, published_on, title, updated_at (prefix '-' for descending)"),
-        ("limit=0", "/limit", "Input should be greater than or equal to 1"),
+        ("limit=-1", "/limit", "Input should be greater than or equal to 0"),
         ("limit=501", "/limit", "Input should be less than or equal to 500"),
     ],
 )  # fmt: skip
