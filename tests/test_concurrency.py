@@ -5,6 +5,7 @@ that retry on 412 lose no increment; SQLite writers under contention get 2xx or 
 
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -140,18 +141,19 @@ def test_read_modify_write_loops_that_retry_on_412_lose_no_increment(
 SQLITE_WRITERS = 10
 WRITES_EACH = 6
 BUSY_TIMEOUT = 0.2  # seconds a write waits for SQLite's write lock before its 503
-HELD_FOR = 0.6  # seconds another connection keeps the write lock while the writers start
+HELD_AT_MOST = 30.0  # seconds another connection may keep the write lock while writers start
 
 
 def test_sqlite_writers_under_contention_get_2xx_or_503_never_500(tmp_path: Path) -> None:
     """Ten threads create, change and delete records at once while, at first, another
-    connection holds the write lock for longer than a write may wait: the writes that cannot
+    connection holds the write lock until each thread's first write has been answered: the writes that cannot
     get the lock are told to come back (503 with Retry-After), the others succeed, none fails
     with a 500, and exactly the records whose creation succeeded are stored."""
     with committed_store("sqlite", str(tmp_path), busy_timeout=BUSY_TIMEOUT) as sessions:
         editor = key_headers(sessions)
         database = sessions.kw["bind"].url.database
         with serving(serving_app(sessions)) as url:
+            first_answers = threading.Semaphore(0)
 
             def write(client: httpx.Client, worker: int) -> list[httpx.Response]:
                 answers = []
@@ -160,6 +162,8 @@ def test_sqlite_writers_under_contention_get_2xx_or_503_never_500(tmp_path: Path
                     body = {"key": key, "name": f"Writer {worker}.{n}", "country": "GB"}
                     created = client.post(f"{url}/v1/actors", json=body, headers=editor)
                     answers.append(created)
+                    if n == 0:
+                        first_answers.release()
                     if created.status_code != 201:
                         continue
                     actor = f"{url}/v1/actors/{key}"
@@ -171,7 +175,15 @@ def test_sqlite_writers_under_contention_get_2xx_or_503_never_500(tmp_path: Path
             # Another process's writer, as far as the server can tell.
             blocker = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
             blocker.execute("BEGIN IMMEDIATE")
-            holder = threading.Timer(HELD_FOR, blocker.rollback)
+
+            def hold() -> None:
+                """Keep the lock until every writer's first write was answered (or a while)."""
+                deadline = time.monotonic() + HELD_AT_MOST
+                for _ in range(SQLITE_WRITERS):
+                    first_answers.acquire(timeout=max(0.0, deadline - time.monotonic()))
+                blocker.rollback()
+
+            holder = threading.Thread(target=hold)
             holder.start()
             try:
                 batches = run_together(SQLITE_WRITERS, write)

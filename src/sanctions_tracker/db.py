@@ -1,5 +1,6 @@
 """Engine and session handling: one transaction per request, SQLite tuned for concurrent use."""
 
+import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
@@ -9,6 +10,7 @@ from typing import Annotated, Any, cast
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
@@ -51,7 +53,14 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(SQLITE_BEGIN) == "IMMEDIATE"
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        # Straight to the driver: through `exec_driver_sql` the BEGIN of every request cost
+        # as much as a short query (an execution context, events, a result). Its errors
+        # ("database is locked") are wrapped as SQLAlchemy would, for the 503 handlers.
+        try:
+            connection.connection.driver_connection.execute(statement)
+        except sqlite3.OperationalError as error:
+            raise OperationalError(statement, None, error) from error
 
 
 def build_engine(
