@@ -114,7 +114,7 @@ def test_a_worker_that_stops_mid_way_loses_nothing(
     assert session.scalar(pending) == 0
 
 
-def test_after_the_window_a_delivery_is_given_up_and_the_subscription_stops_until_resumed(
+def test_after_the_window_a_delivery_is_given_up_and_the_subscription_waits_until_resumed(
     client: TestClient, receiver: Receiver, settings: Settings, send: Send
 ) -> None:
     settings.webhook_retry_window_seconds = 0.05
@@ -126,14 +126,24 @@ def test_after_the_window_a_delivery_is_given_up_and_the_subscription_stops_unti
     send()
     assert {body["data"]["key"] for body in receiver.bodies} == {"lost-call"}
     assert client.get(path).json()["status"] == "failing"
+    # changes made while it is failing are queued too, and wait with the others
+    client.patch("/v1/engagements/waiting-call", json={"status": "planned"})
+    client.delete("/v1/engagements/lost-call")
+    sent_so_far = len(receiver.received)
+    send()
+    assert len(receiver.received) == sent_so_far
     statuses = [item["status"] for item in client.get(f"{path}/deliveries").json()["items"]]
-    assert statuses == ["pending", "failed"]
+    assert statuses == ["pending", "pending", "pending", "failed"]
     receiver.script = []
     assert client.patch(path, json={"status": "active"}).json()["status"] == "active"
     send()
-    assert receiver.bodies[-1]["data"]["key"] == "waiting-call"
+    assert [(body["type"], body["data"]["key"]) for body in receiver.bodies[sent_so_far:]] == [
+        ("engagements.created", "waiting-call"),
+        ("engagements.updated", "waiting-call"),
+        ("engagements.deleted", "lost-call"),
+    ]
     statuses = [item["status"] for item in client.get(f"{path}/deliveries").json()["items"]]
-    assert statuses == ["delivered", "failed"]
+    assert statuses == ["delivered", "delivered", "delivered", "failed"]
 
 
 def test_410_gone_gives_up_at_once(client: TestClient, receiver: Receiver, send: Send) -> None:

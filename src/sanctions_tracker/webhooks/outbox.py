@@ -1,5 +1,6 @@
 """The outbox: in the transaction that logs changes, one delivery row for each change and each
-active subscription that wants it. What is committed is sent; what rolls back never was."""
+subscription that wants it. What is committed is sent; what rolls back never was. A failing
+subscription's deliveries are queued all the same, and wait until it is made active again."""
 
 from collections import defaultdict
 from typing import Any, cast
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from sanctions_tracker.models import Change, Delivery, Subscription
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.models.trust import ChangeAction
-from sanctions_tracker.models.webhooks import DeliveryStatus, SubscriptionStatus
+from sanctions_tracker.models.webhooks import DeliveryStatus
 from sanctions_tracker.record_types import chunks, copy_rows
 from sanctions_tracker.webhooks import filters
 
@@ -22,22 +23,19 @@ EVENTS = {
 
 
 def mark(session: Session) -> int | None:
-    """Called before changes are logged: the last sequence number so far, or None when no
-    subscription is active (then logging changes costs this one indexed look-up, nothing
-    more). The caller holds the change log's write turn, so the numbers after it are its own."""
-    active = select(Subscription.id).where(Subscription.status == SubscriptionStatus.active)
-    if session.scalar(active.limit(1)) is None:
+    """Called before changes are logged: the last sequence number so far, or None when there
+    is no subscription (then logging changes costs this one look-up, nothing more). The
+    caller holds the change log's write turn, so the numbers after it are its own."""
+    if session.scalar(select(Subscription.id).limit(1)) is None:
         return None
     return int(session.scalar(select(func.coalesce(func.max(Change.seq), 0))) or 0)
 
 
 def enqueue(session: Session, since: int) -> None:
-    """Queue the changes logged after `since` for the active subscriptions that want them, in
-    the order of the changes: matching is done a record type and action at a time, for all the
-    records at once."""
-    subscriptions = session.scalars(
-        select(Subscription).where(Subscription.status == SubscriptionStatus.active)
-    ).all()
+    """Queue the changes logged after `since` for the subscriptions that want them (failing
+    ones too: the worker holds theirs back), in the order of the changes: matching is done a
+    record type and action at a time, for all the records at once."""
+    subscriptions = session.scalars(select(Subscription).order_by(Subscription.id)).all()
     rows = session.execute(
         select(Change.seq, Change.record_type, Change.record_id, Change.action)
         .where(Change.seq > since)
