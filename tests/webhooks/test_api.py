@@ -111,6 +111,9 @@ def test_only_http_urls_to_allowed_hosts_can_be_subscribed_to(client: TestClient
         "http://169.254.169.254/latest/meta-data",
         "http://[::1]:8080/hook",
         "http://192.168.1.1/hook",
+        "http://167772161/hook",  # 10.0.0.1, written as one number
+        "http://0x0a000001/hook",
+        "http://10.1/hook",
         "https://user:pw@hooks.example.org/",
     ):
         assert [

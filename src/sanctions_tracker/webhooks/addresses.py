@@ -1,9 +1,11 @@
 """Where webhooks may go: only http(s), and only to the hosts the `webhook_allowed_hosts`
-setting allows, so the service cannot be used to probe the network it runs in. A host name is
-checked when the subscription is made and its resolved addresses again at every delivery, and
-the delivery connects to the very address that was checked (no second lookup to rebind)."""
+setting allows, so the service cannot be used to probe the network it runs in. A host
+written as an address (in any form a resolver accepts) is checked when the subscription is
+made; a name's resolved addresses at every delivery, and the delivery connects to the very
+address that was checked (no second lookup to rebind)."""
 
 import ipaddress
+import re
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,34 +57,49 @@ def resolve(host: str, port: int, allowed: Sequence[str]) -> Target:
         return Target(host, str(address))
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise Refused(f"cannot resolve {host!r}: {exc}") from exc
+    except OSError:
+        infos = []
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-    if not addresses:
-        raise Refused(f"{host!r} resolves to no address")
-    for address in addresses:
-        _check_address(host, address, allowed)
+    if not addresses or not all(_allowed(host, address, allowed) for address in addresses):
+        # One answer whether the name is unknown or leads somewhere not allowed, and never the
+        # address itself: the deliveries list must not tell how inside names resolve.
+        raise Refused(
+            f"host {host!r} does not resolve to addresses that webhooks may go to (public "
+            "ones, or those among the allowed webhook hosts)"
+        )
     return Target(host, str(addresses[0]))
 
 
-def _check_address(host: str, address: IPAddress, allowed: Sequence[str]) -> None:
-    if host in _names(allowed):
-        return
-    if any(address in network for network in _networks(allowed)):
-        return
-    if PUBLIC in allowed and address.is_global and not address.is_multicast:
-        return
-    raise Refused(
-        f"address {address} of {host!r} is not allowed (private, loopback, link-local or "
-        "reserved, or not among the allowed webhook hosts)"
+def _allowed(host: str, address: IPAddress, allowed: Sequence[str]) -> bool:
+    return (
+        host in _names(allowed)
+        or any(address in network for network in _networks(allowed))
+        or (PUBLIC in allowed and address.is_global and not address.is_multicast)
     )
 
 
+def _check_address(host: str, address: IPAddress, allowed: Sequence[str]) -> None:
+    if not _allowed(host, address, allowed):
+        raise Refused(
+            f"address {address} is not allowed (private, loopback, link-local or reserved, or "
+            "not among the allowed webhook hosts)"
+        )
+
+
 def _literal(host: str) -> IPAddress | None:
+    """The address a host written as one stands for, in any form a resolver reads as one:
+    also IPv4's legacy forms (`167772161`, `0x0a000001`, `10.1`, `012.0.0.1`), which name an
+    address without looking like one."""
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return None
+        pass
+    if re.fullmatch(r"[0-9a-fx.]+", host) and host[0].isdigit():
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
 
 
 def _names(allowed: Sequence[str]) -> set[str]:
