@@ -109,3 +109,15 @@ def test_an_unoffered_media_type_is_a_406(generated_store: GeneratedStore) -> No
     assert answer.headers["content-type"] == "application/problem+json"
     answer = generated_store.client.get("/v1/timeline", params={"format": "xlsx"})
     assert answer.status_code == 422
+
+
+def test_record_formats_are_not_offered_for_its_items(generated_store: GeneratedStore) -> None:
+    """FtM and PLOVER describe records, which the lists and the export offer; a timeline's
+    items are cards, so asking it for either is refused, not answered with plain items."""
+    client = generated_store.client
+    for name in ("ftm", "plover"):
+        answer = client.get("/v1/timeline", params={"format": name})
+        assert answer.status_code == 422, name
+        assert answer.headers["content-type"] == "application/problem+json"
+    answer = client.get("/v1/timeline", headers={"Accept": "application/json+ftm"})
+    assert answer.status_code == 406

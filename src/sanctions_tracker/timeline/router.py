@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
@@ -32,7 +32,9 @@ from sanctions_tracker.timeline.schemas import ItemType, Order, TimelinePage
 router = APIRouter(route_class=OneTripRoute, prefix="/v1/timeline", tags=["timeline"])
 
 
-FORMATS = list(ExportFormat)
+TimelineFormat = Literal["json", "csv", "ndjson", "geojson", "ics"]
+"""The files a timeline is offered as: its items are not records, so not FtM or PLOVER."""
+FORMATS = [ExportFormat(name) for name in get_args(TimelineFormat)]
 FILE_NAME = "timeline"
 FILES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -111,7 +113,7 @@ def timeline(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
     format: Annotated[
-        ExportFormat | None,
+        TimelineFormat | None,
         Query(
             description="`json` (the default, one page); `csv` or `ndjson` (every matching item, "
             "not paged); `geojson` or `ics` (the located engagements among them as a map, or "
@@ -134,7 +136,8 @@ def timeline(
         date_to=date_to,
         q=q,
     )
-    chosen = negotiate(format, request.headers.get("accept"), FORMATS)
+    requested = ExportFormat(format) if format else None
+    chosen = negotiate(requested, request.headers.get("accept"), FORMATS)
     if chosen is not ExportFormat.json:
         begin_snapshot(stream_session)
         return download(
