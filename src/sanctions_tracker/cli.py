@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import logging.config
 import os
 import sys
 import time
@@ -317,9 +318,12 @@ def _worker(args: argparse.Namespace) -> int:
     """Send webhook deliveries until SIGINT or SIGTERM (the attempt under way is finished)."""
     import signal
 
+    from sanctions_tracker.observability import logs
     from sanctions_tracker.webhooks.worker import Worker, units
 
-    worker = Worker(units(get_sessionmaker()), get_settings())
+    settings = get_settings()
+    logging.config.dictConfig(logs.logging_config(settings.log_format, settings.log_level))
+    worker = Worker(units(get_sessionmaker()), settings)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: worker.request_stop())
     logger.info("webhook worker started")
@@ -423,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.handler is not _serve:  # `serve` sets up the logs of a server (see its settings)
+    if args.handler not in (_serve, _worker):  # long-running: logs as the settings say
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     handler: Any = args.handler
     return int(handler(args))

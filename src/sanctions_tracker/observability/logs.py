@@ -119,6 +119,10 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.error": {"handlers": [], "propagate": True, "level": level},
             "uvicorn.access": {"handlers": [], "propagate": False, "level": "WARNING"},
+            # httpx logs each webhook POST with its whole URL, query string and all, which
+            # may hold a receiver's token; the worker logs deliveries itself, without it.
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
         },
     }
 

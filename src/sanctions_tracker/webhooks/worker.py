@@ -172,6 +172,14 @@ def settle(
         verdict = "retried"
         row.next_attempt_at = now + timedelta(seconds=delivery.backoff(row.attempts, settings))
     COUNTS[verdict] += 1
+    logger.info(
+        "webhook delivery %s (subscription %s, attempt %s): %s, %s",
+        row.id,
+        row.subscription_id,
+        row.attempts,
+        verdict,
+        outcome.status_code if outcome.status_code is not None else "no answer",
+    )
     for listener in LISTENERS:
         listener(verdict, outcome.status_code)
     return verdict
