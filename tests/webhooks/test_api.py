@@ -35,6 +35,10 @@ def test_the_secret_is_shown_once_and_only_once(client: TestClient) -> None:
     assert one.headers["etag"].startswith('"1-')
     listed = client.get("/v1/subscriptions").json()
     assert listed == {"items": [shown], "total": 1, "next_cursor": None}
+    counted = client.get("/v1/subscriptions", params={"limit": 0}).json()
+    assert counted == {"items": [], "total": 1, "next_cursor": None}
+    deliveries = client.get(f"/v1/subscriptions/{created['id']}/deliveries", params={"limit": 0})
+    assert deliveries.json() == {"items": [], "total": 0, "next_cursor": None}
 
 
 def test_a_patch_changes_what_was_sent_and_a_delete_removes_it(client: TestClient) -> None:

@@ -15,7 +15,7 @@ from sanctions_tracker.models import Delivery, DeliveryAttempt, Subscription
 from sanctions_tracker.models.trust import Role
 from sanctions_tracker.models.webhooks import DeliveryStatus
 from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, paginate, set_link_header
-from sanctions_tracker.params import Cursor, Limit
+from sanctions_tracker.params import Cursor, ListLimit
 from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.webhooks import delivery, service
@@ -93,7 +93,7 @@ def list_subscriptions(
     request: Request,
     response: Response,
     session: SessionDep,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: ListLimit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[SubscriptionRead]:
     """Oldest first; never the secrets."""
@@ -166,7 +166,7 @@ def list_deliveries(
     request: Request,
     response: Response,
     session: SessionDep,
-    limit: Limit = DEFAULT_LIMIT,
+    limit: ListLimit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[DeliveryRead]:
     """Newest first: each change (or ping) owed to the subscription, whether it is `pending`,
