@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     webhook_retry_window_seconds: float = 24 * 3600.0
     """How long a delivery is retried before it is given up and its subscription marked
     `failing`."""
+    webhook_senders: int = Field(default=8, ge=1, le=64)
+    """How many deliveries a worker sends at once, each to a different subscription (one
+    subscription's are sent one at a time, in order): a slow receiver holds up only itself."""
     webhook_poll_seconds: float = 1.0
     """How often an idle worker looks for due deliveries."""
     webhook_lease_seconds: float = 60.0

@@ -74,6 +74,30 @@ def receiver() -> Iterator[Receiver]:
         server.server_close()
 
 
+@contextmanager
+def receiving(answer: Callable[[Received], int]) -> Iterator[str]:
+    """A receiver on 127.0.0.1 that answers each POST with the status `answer` gives (it may
+    take its time); yields its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(answer(Received(dict(self.headers.items()), body)))
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def settings() -> Settings:
     """Loopback allowed (the receivers live there); retries in milliseconds."""

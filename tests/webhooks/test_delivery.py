@@ -2,7 +2,10 @@
 failure, given up after the window, and nothing lost when a worker stops mid-way."""
 
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -14,8 +17,10 @@ from sanctions_tracker.engagements.schemas import EngagementRecord
 from sanctions_tracker.models import Delivery
 from sanctions_tracker.models.base import utcnow
 from sanctions_tracker.models.trust import ChangeVia
-from sanctions_tracker.webhooks import delivery, worker
-from tests.webhooks.conftest import Receiver, Send
+from sanctions_tracker.webhooks import delivery, service, worker
+from sanctions_tracker.webhooks.schemas import SubscriptionCreate
+from tests.servers import committed_store
+from tests.webhooks.conftest import Received, Receiver, Send, receiving
 from tests.webhooks.helpers import engagement, subscribe, verify
 
 
@@ -235,3 +240,37 @@ def test_the_backlog_and_the_counts_for_the_metrics(
     assert worker.backlog(session) == 0
     assert heard == [("retried", 500), ("delivered", 204), ("delivered", 204)]
     assert worker.COUNTS["delivered"] - delivered_before == 2
+
+
+def test_a_slow_receiver_holds_up_only_its_own_subscription(
+    backend: str, tmp_path: Path, settings: Settings
+) -> None:
+    """Two subscriptions with a change each: the first receiver does not answer until the
+    second one has had its delivery, which only a worker sending both at once can do."""
+    second_arrived = threading.Event()
+
+    def slow(_: Received) -> int:
+        return 204 if second_arrived.wait(timeout=settings.webhook_timeout_seconds / 2) else 500
+
+    def fast(_: Received) -> int:
+        second_arrived.set()
+        return 204
+
+    with (
+        committed_store(backend, str(tmp_path)) as sessions,
+        receiving(slow) as slow_url,
+        receiving(fast) as fast_url,
+    ):
+        with sessions() as session:
+            for url in (slow_url, fast_url):
+                body = SubscriptionCreate.model_validate({"url": url, "types": ["engagements"]})
+                service.create(session, body, settings)
+            record = EngagementRecord.model_validate(engagement("one-change"))
+            write_records(session, {"engagements": [Incoming("", record)]}, via=ChangeVia.api)
+            session.commit()
+        unit = worker.units(sessions)
+        with delivery.client(settings) as client, ThreadPoolExecutor(2) as senders:
+            assert worker.run_once(unit, settings, client, senders) == 2
+        with sessions() as session:
+            statuses = session.scalars(select(Delivery.status).order_by(Delivery.id)).all()
+        assert statuses == ["delivered", "delivered"]

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -94,16 +95,24 @@ def _due(now: datetime) -> Select[Any]:
     return due
 
 
-def run_once(unit: UnitOfWork, settings: Settings, client: httpx.Client) -> int:
+def run_once(
+    unit: UnitOfWork, settings: Settings, client: httpx.Client, senders: Executor | None = None
+) -> int:
     """Send what is due now, once each; answers how many were attempted. An idle look takes
-    no write lock."""
+    no write lock. The claimed deliveries belong to different subscriptions, so with
+    `senders` they go out at once: a receiver that takes its time delays only its own."""
     with unit(write=False) as session:
         if session.scalar(_due(utcnow()).limit(1)) is None:
             return 0
     with unit() as session:
         ids = claim(session, settings, utcnow(), CLAIM_BATCH)
-    for delivery_id in ids:
-        _attempt(unit, settings, client, delivery_id)
+    if senders is None or len(ids) < 2:
+        for delivery_id in ids:
+            _attempt(unit, settings, client, delivery_id)
+    else:
+        attempts = [senders.submit(_attempt, unit, settings, client, id_) for id_ in ids]
+        for attempt in attempts:
+            attempt.result()
     return len(ids)
 
 
@@ -207,10 +216,11 @@ class Worker:
             self._thread.join(timeout)
 
     def run(self) -> None:
-        with delivery.client(self._settings) as client:
+        senders = ThreadPoolExecutor(self._settings.webhook_senders, "webhook-sender")
+        with senders, delivery.client(self._settings) as client:
             while not self._stopping.is_set():
                 try:
-                    busy = run_once(self._unit, self._settings, client)
+                    busy = run_once(self._unit, self._settings, client, senders)
                 except Exception:  # the database may be away for a while: keep trying
                     logger.exception("webhook worker: sending failed; trying again")
                     busy = 0
