@@ -1,6 +1,6 @@
 """The FastAPI application: routers, problem handlers, offline docs, health checks."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from importlib.resources import files
@@ -284,20 +284,24 @@ async def _lifespan(app: FastAPI, *, settings: Settings) -> AsyncIterator[None]:
     """Size the thread pool that runs the routes' database work (see `routing`), tune the
     garbage collector for this process (see `collector`), follow the database pool's use for
     the metrics, and run the webhook sender beside the requests when the settings say so.
-    On the way out, the sender stops and this process's live gauges leave the metrics."""
+    On the way out, the sender stops and this process's live gauges (and the backlog, read
+    through an engine about to be disposed) leave the metrics."""
     to_thread.current_default_thread_limiter().total_tokens = settings.threads
     collector.tune()
+    backlog: Callable[[], int] | None = None
     if get_session not in app.dependency_overrides:  # else a test serves its own session
         bind = sessionmaker_of(app).kw.get("bind")
         if isinstance(bind, Engine):
             metrics.watch_engine(bind)
-            wire_webhook_metrics(sessionmaker_of(app))
+            backlog = wire_webhook_metrics(sessionmaker_of(app))
     sender = webhooks_worker.start_for(app, settings)
     try:
         yield
     finally:
         if sender is not None:
             await to_thread.run_sync(sender.stop, settings.webhook_timeout_seconds + 5)
+        if backlog is not None:
+            metrics.unregister_webhook_backlog(backlog)
         metrics.process_stopped()
 
 
@@ -305,9 +309,10 @@ WEBHOOK_OUTCOMES = {"delivered": "delivered", "retried": "retrying", "given_up":
 """The sender's verdicts as the delivery metric names its outcomes."""
 
 
-def wire_webhook_metrics(sessions: sessionmaker[Session]) -> None:
+def wire_webhook_metrics(sessions: sessionmaker[Session]) -> Callable[[], int]:
     """Feed the webhook metrics: each attempt's outcome as it is settled, and the backlog
-    (deliveries waiting) read from the database at each scrape."""
+    (deliveries waiting) read from the database at each scrape. Answers the backlog reader,
+    for the caller to unregister when its engine goes."""
 
     def backlog() -> int:
         with sessions() as session:
@@ -316,6 +321,7 @@ def wire_webhook_metrics(sessions: sessionmaker[Session]) -> None:
     metrics.register_webhook_backlog(backlog)
     if _count_webhook_attempt not in webhooks_worker.LISTENERS:
         webhooks_worker.LISTENERS.append(_count_webhook_attempt)
+    return backlog
 
 
 def _count_webhook_attempt(verdict: str, _status_code: int | None) -> None:

@@ -161,6 +161,7 @@ def test_imports_are_counted_by_record_type_and_outcome(
 
 @pytest.fixture
 def backlog_unregistered() -> Iterator[None]:
+    metrics.register_webhook_backlog(None)
     yield
     metrics.register_webhook_backlog(None)
 
@@ -225,6 +226,17 @@ def test_pool_gauges_follow_the_apps_engine(engine: Engine, backend: str) -> Non
         value(idle, "sanctions_tracker_db_pool_checked_out", **labels)
     )
     assert ("sanctions_tracker_db_pool_overflow", frozenset(labels.items())) in idle
+
+
+@pytest.mark.usefixtures("backlog_unregistered")
+def test_a_served_app_shows_the_backlog_until_it_stops(engine: Engine) -> None:
+    app = create_app()
+    app.dependency_overrides[get_sessionmaker] = lambda: sessionmaker(bind=engine)
+
+    with TestClient(app, client=LOOPBACK) as local:
+        assert value(scrape(local), "sanctions_tracker_webhook_backlog") >= 0
+
+    assert REGISTRY.get_sample_value("sanctions_tracker_webhook_backlog") is None
 
 
 def test_pool_events_count_checkouts_between_scrapes(engine: Engine, backend: str) -> None:

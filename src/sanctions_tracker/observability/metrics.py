@@ -131,6 +131,14 @@ def register_webhook_backlog(backlog: Callable[[], int] | None) -> None:
     _webhook_backlog = backlog
 
 
+def unregister_webhook_backlog(backlog: Callable[[], int]) -> None:
+    """Take `backlog` away if it is still the one registered; an app stopping leaves the
+    backlog of another one started after it in place."""
+    global _webhook_backlog
+    if _webhook_backlog is backlog:
+        _webhook_backlog = None
+
+
 class _WebhookBacklog(Collector):
     """The backlog, asked for at scrape time: it is the database's, the same for every worker,
     so it is read once per scrape rather than kept per process."""
