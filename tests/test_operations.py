@@ -1,7 +1,9 @@
 """Liveness, readiness, offline docs and the OpenAPI description."""
 
+import logging
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -26,6 +28,17 @@ def test_readyz_answers_503_when_the_schema_is_behind(client: TestClient, sessio
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"] == "The database is at revision 0001, not at head 0006."
+    request_id = response.headers["X-Request-ID"]
+    assert response.json()["instance"] == f"/readyz#request={request_id}"
+
+
+def test_readiness_probes_add_no_log_lines_of_alembics(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        assert client.get("/readyz").status_code == 200
+
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("alembic")]
 
 
 def test_swagger_ui_and_redoc_are_served_without_a_cdn(client: TestClient) -> None:

@@ -7,7 +7,7 @@ from importlib.resources import files
 from typing import Any
 
 from anyio import to_thread
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -42,6 +42,7 @@ from sanctions_tracker.problems import (
     NotFound,
     Problem,
     install_problem_handlers,
+    problem_response,
 )
 from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sanctions_rounds.router import router as sanctions_rounds_router
@@ -431,16 +432,17 @@ def _add_operations(app: FastAPI) -> None:
         summary="Readiness",
         responses={503: {"model": Problem, "description": "Database unreachable or not migrated"}},
     )
-    def readyz(session: SessionDep) -> Any:
+    def readyz(session: SessionDep, request: Request) -> Any:
         """200 only when the database answers and is migrated to the newest revision."""
         head = migrations.head_revision()
         try:
             current = migrations.current_revision(session.connection())
         except SQLAlchemyError as exc:
             session.rollback()
-            return _not_ready(f"The database is unreachable: {type(exc).__name__}.")
+            return _not_ready(f"The database is unreachable: {type(exc).__name__}.", request)
         if current != head:
-            return _not_ready(f"The database is at revision {current}, not at head {head}.")
+            detail = f"The database is at revision {current}, not at head {head}."
+            return _not_ready(detail, request)
         return {"status": "ready", "revision": current}
 
 
@@ -473,16 +475,7 @@ RATE_LIMIT_HEADERS = [
 ]
 
 
-def _not_ready(detail: str) -> JSONResponse:
-    return JSONResponse(
-        {
-            "type": "/problems/not-ready",
-            "title": "Not ready",
-            "status": 503,
-            "detail": detail,
-            "instance": "/readyz",
-        },
-        status_code=503,
-        media_type="application/problem+json",
-        headers={"Retry-After": "5"},
+def _not_ready(detail: str, request: Request) -> JSONResponse:
+    return problem_response(
+        503, "not-ready", "Not ready", detail, request, headers={"Retry-After": "5"}
     )

@@ -14,6 +14,15 @@ from sqlalchemy import Connection, Engine
 logger = logging.getLogger("sanctions_tracker")
 
 
+def _not_alembics_context_lines(record: logging.LogRecord) -> bool:
+    """Alembic logs "Context impl ..." and "Will assume ..." each time it reads the revision,
+    which `/readyz` does on every probe: two lines of noise each time, dropped here."""
+    return not str(record.msg).startswith(("Context impl", "Will assume"))
+
+
+logging.getLogger("alembic.runtime.migration").addFilter(_not_alembics_context_lines)
+
+
 def find_alembic_ini() -> Path:
     """`SANCTIONS_TRACKER_ALEMBIC_INI`, else ./alembic.ini, else the checkout this package is in."""
     candidates = [
