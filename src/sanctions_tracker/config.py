@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     """Worker threads per process for the database work of requests. A few threads serve more
     requests per second than many (each hand-off and GIL switch costs); at most the connection
     pool's 15, or requests queue for connections instead of threads."""
+    sqlite_reads_on_event_loop: bool = True
+    """On SQLite, run the database work of reads (GET, HEAD) on the event loop rather than in a
+    worker thread. A SQLite read is CPU work in this process that never waits for a lock (WAL),
+    so a thread only adds its hand-off and contention for the GIL: in the benchmark a lookup by
+    key served about 1.5x the requests per second this way. The cost: a long read (a statistic
+    over everything) delays the other requests of its process meanwhile. Writes, and every
+    request on PostgreSQL, keep to the threads."""
 
     # Limits
     max_body_bytes: int = 1024 * 1024

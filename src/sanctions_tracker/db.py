@@ -5,7 +5,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
@@ -16,6 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from sanctions_tracker.config import get_settings, settings_of
+
+T = TypeVar("T")
 
 
 def _lower(value: object) -> object:
@@ -121,6 +123,27 @@ def sessionmaker_of(app: object) -> sessionmaker[Session]:
 
 # The mark of a request's own session: `routing.OneTripRoute` commits it in the route's thread.
 REQUEST_SESSION = "request_session"
+# The mark of a session whose work runs on the event loop (see `in_session_thread`).
+ON_EVENT_LOOP = "on_event_loop"
+
+
+def reads_on_event_loop(request: Request, sessions: sessionmaker[Session]) -> bool:
+    """Whether the database work of `request` runs on the event loop: a read, on SQLite, with
+    the `sqlite_reads_on_event_loop` setting (see its note in `config`)."""
+    if request.method not in READ_METHODS:
+        return False
+    if not settings_of(request.app).sqlite_reads_on_event_loop:
+        return False
+    bind = sessions.kw.get("bind")
+    return isinstance(bind, Engine) and bind.dialect.name == "sqlite"
+
+
+async def in_session_thread(session: Session, work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)`, which uses `session`: inline when the session's work runs on the event
+    loop, else in a worker thread of the pool."""
+    if session.info.get(ON_EVENT_LOOP):
+        return work(*args)
+    return await run_in_threadpool(work, *args)
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -134,6 +157,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     sessions = sessionmaker_of(request.app)
     session = sessions() if request.method in READ_METHODS else writing_session(sessions)
     session.info[REQUEST_SESSION] = True
+    if reads_on_event_loop(request, sessions):
+        session.info[ON_EVENT_LOOP] = True
     try:
         yield session
     except BaseException:
@@ -143,15 +168,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         await _in_thread_if_open(session, session.commit)
     finally:
         await _in_thread_if_open(session, session.close)
+        session.close()  # no I/O once the transaction is over; frees what the session holds
 
 
 async def _in_thread_if_open(session: Session, finish: Callable[[], None]) -> None:
-    """`finish` the session in a worker thread when it holds a connection (the call may wait on
-    the database), inline when it holds none (then nothing blocks)."""
+    """`finish` the session's transaction, if it has one (committing or rolling back a session
+    that never began one would begin one first), where its work runs (see
+    `in_session_thread`): the call may wait on the database."""
     if session.in_transaction():
-        await run_in_threadpool(finish)
-    else:
-        finish()
+        await in_session_thread(session, finish)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -5,6 +5,7 @@ worker thread of its own. Every trip costs a thread hand-off, which on a small m
 more than a simple query, so the dependencies here are `async` and do no I/O, and
 `OneTripRoute` sends a plain route to the thread pool once: the route, then the commit of its
 request session, in the same thread. The answer is checked and serialised on the event loop.
+A SQLite read makes no trip at all: its route runs on the event loop (`db.reads_on_event_loop`).
 """
 
 import functools
@@ -16,7 +17,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sanctions_tracker.db import REQUEST_SESSION
+from sanctions_tracker.db import ON_EVENT_LOOP, REQUEST_SESSION
 
 
 class OneTripRoute(APIRoute):
@@ -39,9 +40,17 @@ def one_trip(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(endpoint)
     async def in_one_trip(*args: Any, **kwargs: Any) -> Any:
+        if any(_on_event_loop(value) for value in kwargs.values()):
+            return _run_and_commit(endpoint, args, kwargs)
         return await run_in_threadpool(_run_and_commit, endpoint, args, kwargs)
 
     return in_one_trip
+
+
+def _on_event_loop(value: Any) -> bool:
+    """Whether `value` is a request session whose work runs on the event loop (SQLite reads,
+    see `db.reads_on_event_loop`): then the route runs there too, with no trip at all."""
+    return isinstance(value, Session) and bool(value.info.get(ON_EVENT_LOOP))
 
 
 def _run_and_commit(

@@ -12,12 +12,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sanctions_tracker.auth import service
 from sanctions_tracker.auth.service import Identity
 from sanctions_tracker.config import settings_of
-from sanctions_tracker.db import SessionDep
+from sanctions_tracker.db import SessionDep, in_session_thread
 from sanctions_tracker.models.trust import Role
 from sanctions_tracker.problems import Forbidden, Unauthorized
 
@@ -73,7 +72,7 @@ async def current_identity(request: Request, session: SessionDep) -> Identity | 
         )
     if not secret.strip():
         raise Unauthorized("The `Authorization: Bearer` header carries no key.")
-    identity = await run_in_threadpool(_authenticate, session, secret.strip())
+    identity = await in_session_thread(session, _authenticate, session, secret.strip())
     session.info["writer"] = identity.name
     request.state.api_key = identity
     return identity
