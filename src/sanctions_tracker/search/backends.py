@@ -89,7 +89,7 @@ def _matches_other(element: Matches, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 def ranked(session: Session, query: Query) -> Select[Any]:
-    """Matching documents with a `score` column, higher for a better match."""
+    """Matching documents' `id` and `score` (higher for a better match)."""
     if session.get_bind().dialect.name == "postgresql":
         return _postgresql_ranked(query)
     return _sqlite_ranked(query)
@@ -325,12 +325,7 @@ def _postgresql_highlights(
 
 
 def _documents(score: ColumnElement[Any]) -> Select[Any]:
-    return select(
-        SearchDocument.id,
-        SearchDocument.record_type,
-        SearchDocument.record_id,
-        SearchDocument.key,
-        SearchDocument.title,
-        SearchDocument.body,
-        score.label("score"),
-    )
+    """Only the id and the score: ranking and paging carry no text through the sort (with the
+    bodies, PostgreSQL's window over every match spilled to disk); the page's texts are read
+    by id afterwards."""
+    return select(SearchDocument.id, score.label("score"))

@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -86,17 +86,18 @@ def search(
                 and_(matched.c.score == bound, matched.c.id > literal(last, Integer)),
             )
         )
-    rows = session.execute(
+    ranks = session.execute(
         page.order_by(matched.c.score.desc(), matched.c.id.asc()).limit(limit + 1)
     ).all()
-    if windowed and rows:
-        total = int(rows[0].total)
+    if windowed and ranks:
+        total = int(ranks[0].total)
     else:  # counted apart, or a page past the last
         total = session.scalar(counted.select_from(SearchDocument)) or 0
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode(fingerprint, float(rows[-1].score), rows[-1].id)
+    if len(ranks) > limit:
+        ranks = ranks[:limit]
+        next_cursor = _encode(fingerprint, float(ranks[-1].score), ranks[-1].id)
+    rows = _page_documents(session, ranks)
     marked, reference = backends.highlights(
         session, query, [(row.id, row.title, row.body) for row in rows]
     )
@@ -120,6 +121,37 @@ def search(
             )
         )
     return Hits(hits, total, next_cursor)
+
+
+class _Ranked(NamedTuple):
+    id: int
+    record_type: str
+    record_id: int
+    key: str
+    title: str
+    body: str | None
+    score: float
+
+
+def _page_documents(session: Session, ranks: Sequence[Any]) -> list[_Ranked]:
+    """The documents of a page of (id, score) rows, in the page's order (one deleted since the
+    ranking, which PostgreSQL's READ COMMITTED lets the second statement see, is left out)."""
+    if not ranks:
+        return []
+    found = {
+        row.id: row
+        for row in session.execute(
+            select(
+                SearchDocument.id,
+                SearchDocument.record_type,
+                SearchDocument.record_id,
+                SearchDocument.key,
+                SearchDocument.title,
+                SearchDocument.body,
+            ).where(SearchDocument.id.in_([rank.id for rank in ranks]))
+        )
+    }
+    return [_Ranked(*found[rank.id], score=rank.score) for rank in ranks if rank.id in found]
 
 
 def _fingerprint(text: str, types: Sequence[str] | None) -> str:
