@@ -17,7 +17,7 @@ def test_readyz_answers_200_when_migrated_to_head(client: TestClient) -> None:
     response = client.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "revision": "0006"}
+    assert response.json() == {"status": "ready", "revision": "0007"}
 
 
 def test_readyz_answers_503_when_the_schema_is_behind(client: TestClient, session: Session) -> None:
@@ -27,7 +27,7 @@ def test_readyz_answers_503_when_the_schema_is_behind(client: TestClient, sessio
 
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"] == "The database is at revision 0001, not at head 0006."
+    assert response.json()["detail"] == "The database is at revision 0001, not at head 0007."
     request_id = response.headers["X-Request-ID"]
     assert response.json()["instance"] == f"/readyz#request={request_id}"
 

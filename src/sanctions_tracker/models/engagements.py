@@ -39,7 +39,7 @@ class Engagement(Timestamped, Base):
             name="longitude_range",
         ),
         Index("ix_engagements_start_on_id", "start_on", "id"),
-        Index("ix_engagements_kind_start_on", "kind", "start_on"),
+        Index("ix_engagements_kind_start_on_end_on", "kind", "start_on", "end_on"),
         {"sqlite_autoincrement": True},  # ids are never reused, so old links stay true
     )
 
