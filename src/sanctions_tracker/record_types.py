@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import JSON, ColumnElement, Insert, Select, Table, false, insert, select
 from sqlalchemy.dialects.postgresql import JSONB
@@ -56,13 +56,22 @@ def as_id(ref: str) -> int | None:
     return int(ref) if ref.isascii() and ref.isdigit() else None
 
 
-def ref_condition(model: Any, ref: str) -> ColumnElement[bool]:
-    """`{ref}` in a path is an integer id or a key; an id beyond the column's range matches
-    nothing rather than overflowing it."""
+def ref_target(ref: str) -> tuple[Literal["id", "key"], int | str] | None:
+    """The column `{ref}` in a path names, and its value: an integer id or a key. None for an
+    id beyond the column's range, which matches nothing rather than overflowing it."""
     number = as_id(ref)
     if number is None:
-        return model.key == ref  # type: ignore[no-any-return]
-    return model.id == number if number <= MAX_ID else false()
+        return "key", ref
+    return ("id", number) if number <= MAX_ID else None
+
+
+def ref_condition(model: Any, ref: str) -> ColumnElement[bool]:
+    """The condition on `model` (a class or a table's columns) that `{ref}` names."""
+    target = ref_target(ref)
+    if target is None:
+        return false()
+    column, value = target
+    return getattr(model, column) == value  # type: ignore[no-any-return]
 
 
 def get_by_ref(

@@ -43,7 +43,7 @@ from sanctions_tracker.models import (
     Sector,
     Source,
 )
-from sanctions_tracker.record_types import MAX_ID, RecordType, as_id, chunks, not_found
+from sanctions_tracker.record_types import RecordType, chunks, not_found, ref_target
 
 # The engagement ids a statement reads: a list bound at execution, so each statement is
 # compiled once whatever the number of ids.
@@ -60,19 +60,19 @@ def read_ref(session: Session, record_type: RecordType, ref: str) -> EngagementR
 
 # The lookups by key and by id, built once: building a statement per request cost more than
 # running it (about 0.16 ms against 0.06 ms on SQLite).
-_BY_KEY = select(_ENGAGEMENTS).where(_ENGAGEMENTS.c.key == bindparam("ref", type_=String))
-_BY_ID = select(_ENGAGEMENTS).where(_ENGAGEMENTS.c.id == bindparam("ref", type_=Integer))
+_LOOKUPS = {
+    "key": select(_ENGAGEMENTS).where(_ENGAGEMENTS.c.key == bindparam("ref", type_=String)),
+    "id": select(_ENGAGEMENTS).where(_ENGAGEMENTS.c.id == bindparam("ref", type_=Integer)),
+}
 
 
 def document_ref(session: Session, record_type: RecordType, ref: str) -> Document:
     """`read_ref`'s answer as a document (see `documents`)."""
-    number = as_id(ref)
-    if number is None:
-        row = session.execute(_BY_KEY, {"ref": ref}).first()
-    elif number <= MAX_ID:
-        row = session.execute(_BY_ID, {"ref": number}).first()
-    else:  # beyond the column's range: matches nothing, as `ref_condition` has it
-        row = None
+    target = ref_target(ref)
+    row = None
+    if target is not None:
+        column, value = target
+        row = session.execute(_LOOKUPS[column], {"ref": value}).first()
     if row is None:
         raise not_found(record_type, ref)
     return documents(session, [row])[0]
