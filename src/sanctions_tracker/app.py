@@ -25,6 +25,7 @@ from sanctions_tracker.auth.router import router as keys_router
 from sanctions_tracker.bundles.router import router as bundles_router
 from sanctions_tracker.caching import ETagMiddleware
 from sanctions_tracker.config import Settings, get_settings, settings_of
+from sanctions_tracker.coordination.router import router as coordination_router
 from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep, get_session, sessionmaker_of
 from sanctions_tracker.engagements.router import router as engagements_router
@@ -102,6 +103,11 @@ TAGS = [
     },
     {"name": "stats", "description": "Counts per period and value, holes filled with zeros."},
     {"name": "network", "description": "Who engaged whom, as nodes and weighted edges."},
+    {
+        "name": "coordination",
+        "description": "Rounds against one target beside other jurisdictions' rounds near them "
+        "and the engagements just before them.",
+    },
     {"name": "search", "description": "Full-text search across every record type."},
     {"name": "bundles", "description": "Import and export in the bundle format."},
     {
@@ -383,6 +389,7 @@ ROUTERS = [
     timeline_router,
     stats_router,
     network_router,
+    coordination_router,
     bundles_router,
     extraction_router,
     history_router,

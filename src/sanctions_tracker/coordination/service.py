@@ -1,0 +1,405 @@
+"""The coordination view: each round against a target beside the other jurisdictions' rounds
+announced near it and the engagements that preceded it, with summaries per pair of jurisdictions
+and per jurisdiction.
+
+Rounds are few (tens of thousands at most, a target's fewer), so every round against the target
+is read once, with its imposers and sectors, and the rounds near each other are found in Python
+over the rounds sorted by day. Engagements can number millions and are never read whole:
+- the page's rounds get their preceding engagements from one query that joins each round to the
+  engagements starting in its window whose parties include one of its imposers, then ranks and
+  counts them per round with window functions, keeping only the closest `engagement_limit`;
+- the summaries, over every focal round, only need each round's closest engagement, so one
+  query reads the distinct (party, start day) pairs of the imposing jurisdictions' engagements in
+  the days the windows span (at most jurisdictions x days rows, however many engagements), and
+  each round looks its imposers up for each day of its window. A per-round join over every
+  focal round would read each engagement once for every window it falls in."""
+
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from statistics import median
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from sanctions_tracker.coordination.days import bytewise, days_before, days_between
+from sanctions_tracker.coordination.schemas import (
+    Coordination,
+    CoordinationJurisdiction,
+    CoordinationPair,
+    CoordinationRound,
+    PrecedingEngagement,
+    RelatedRound,
+    SharedSector,
+)
+from sanctions_tracker.enums import EngagementKind, EngagementStatus, RoundStatus
+from sanctions_tracker.models import (
+    Engagement,
+    EngagementCountry,
+    EngagementSanctionsRound,
+    SanctionsRound,
+    SanctionsRoundImposer,
+    SanctionsRoundSector,
+    SanctionsRoundTarget,
+    Sector,
+)
+from sanctions_tracker.pagination import encode_cursor, keyset
+from sanctions_tracker.sanctions_rounds import service as sanctions_rounds
+
+DEFAULT_WINDOW = 14
+MAX_WINDOW = 90
+DEFAULT_LIMIT = 100
+DEFAULT_ENGAGEMENT_LIMIT = 50
+SHARED_SECTORS_LISTED = 5
+IDS_PER_STATEMENT = 5_000
+
+ORDER = keyset({"announced_on": SanctionsRound.announced_on}, "announced_on", SanctionsRound.id)
+"""The focal rounds' order, announced_on then id, as the cursors record it."""
+
+
+@dataclass
+class _Round:
+    id: int
+    key: str
+    title: str
+    day: date
+    status: str
+    imposers: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+
+    @property
+    def position(self) -> tuple[date, int]:
+        return self.day, self.id
+
+
+@dataclass
+class _Pair:
+    lags: list[int] = field(default_factory=list)
+    sectors: Counter[str] = field(default_factory=Counter)
+
+
+def coordination(
+    session: Session,
+    target: str,
+    filters: sanctions_rounds.SanctionsRoundFilters,
+    *,
+    window: int = DEFAULT_WINDOW,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    engagement_limit: int = DEFAULT_ENGAGEMENT_LIMIT,
+) -> Coordination:
+    after = ORDER.decode(cursor) if cursor is not None else None  # a bad cursor: 400 first
+    focal_query = sanctions_rounds.list_query(session, replace(filters, target=[target]))
+    focal_ids = set(session.scalars(focal_query.with_only_columns(SanctionsRound.id)))
+    rounds = _rounds_against(session, target) if focal_ids else []
+    focal = [round_ for round_ in rounds if round_.id in focal_ids]
+
+    remaining = [round_ for round_ in focal if after is None or round_.position > after]
+    page = remaining[:limit]
+    next_cursor = None
+    if len(remaining) > limit and page:
+        next_cursor = encode_cursor(ORDER.sort, *page[-1].position)
+
+    days = [round_.day for round_ in rounds]
+    listed = _preceding_engagements(session, page, window, engagement_limit)
+    closest = _closest_leads(session, focal, window)
+    return Coordination(
+        target=target,
+        window=window,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        rounds=[
+            _round_answer(round_, rounds, days, window, *listed.get(round_.id, ([], 0)))
+            for round_ in page
+        ],
+        pairs=_pairs(focal, rounds, days, window),
+        jurisdictions=_jurisdictions(focal, closest),
+        total=len(focal),
+        next_cursor=next_cursor,
+    )
+
+
+def _rounds_against(session: Session, target: str) -> list[_Round]:
+    """Every round whose targets include `target`, whatever its status, by day then id."""
+    ids = select(SanctionsRoundTarget.sanctions_round_id).where(
+        SanctionsRoundTarget.country == target
+    )
+    rounds = {
+        row.id: _Round(row.id, row.key, row.title, row.announced_on, row.status)
+        for row in session.execute(
+            select(
+                SanctionsRound.id,
+                SanctionsRound.key,
+                SanctionsRound.title,
+                SanctionsRound.announced_on,
+                SanctionsRound.status,
+            ).where(SanctionsRound.id.in_(ids))
+        )
+    }
+    imposers = select(SanctionsRoundImposer.sanctions_round_id, SanctionsRoundImposer.country)
+    for round_id, country in session.execute(
+        imposers.where(SanctionsRoundImposer.sanctions_round_id.in_(ids)).order_by(
+            SanctionsRoundImposer.sanctions_round_id, SanctionsRoundImposer.ordinal
+        )
+    ):
+        rounds[round_id].imposers.append(country)
+    sectors = select(SanctionsRoundSector.sanctions_round_id, Sector.key).join(
+        Sector, Sector.id == SanctionsRoundSector.sector_id
+    )
+    for round_id, key in session.execute(
+        sectors.where(SanctionsRoundSector.sanctions_round_id.in_(ids)).order_by(
+            SanctionsRoundSector.sanctions_round_id, SanctionsRoundSector.ordinal
+        )
+    ):
+        rounds[round_id].sectors.append(key)
+    return sorted(rounds.values(), key=lambda round_: round_.position)
+
+
+def _near(
+    rounds: Sequence[_Round], days: Sequence[date], day: date, before: int, after: int
+) -> Sequence[_Round]:
+    """The rounds announced from `before` days before `day` to `after` days after it."""
+    first = bisect_left(days, day - timedelta(days=before))
+    last = bisect_right(days, day + timedelta(days=after))
+    return rounds[first:last]
+
+
+def _round_answer(
+    round_: _Round,
+    rounds: Sequence[_Round],
+    days: Sequence[date],
+    window: int,
+    engagements: list[PrecedingEngagement],
+    engagement_count: int,
+) -> CoordinationRound:
+    own = set(round_.imposers)
+    related = [
+        RelatedRound(
+            key=other.key,
+            title=other.title,
+            announced_on=other.day,
+            imposed_by=other.imposers,
+            lag_days=(other.day - round_.day).days,
+            shared_sectors=[key for key in round_.sectors if key in other.sectors],
+            url=_round_url(other.key),
+        )
+        for other in _near(rounds, days, round_.day, window, window)
+        if other.id != round_.id and not own.issuperset(other.imposers)
+    ]
+    related.sort(key=lambda item: (item.lag_days, item.key))
+    return CoordinationRound(
+        key=round_.key,
+        title=round_.title,
+        announced_on=round_.day,
+        status=RoundStatus(round_.status),
+        imposed_by=round_.imposers,
+        sectors=round_.sectors,
+        url=_round_url(round_.key),
+        related_rounds=related,
+        preceding_engagements=engagements,
+        preceding_engagement_count=engagement_count,
+    )
+
+
+def _round_url(key: str) -> str:
+    return f"/v1/sanctions-rounds/{key}"
+
+
+def _pairs(
+    focal: Sequence[_Round], rounds: Sequence[_Round], days: Sequence[date], window: int
+) -> list[CoordinationPair]:
+    leader_rounds: Counter[str] = Counter()
+    pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
+    for round_ in focal:
+        own = set(round_.imposers)
+        leader_rounds.update(own)
+        first_lag: dict[str, int] = {}
+        shared: dict[str, set[str]] = defaultdict(set)
+        for other in _near(rounds, days, round_.day, 0, window):
+            if other.id == round_.id:
+                continue
+            lag = (other.day - round_.day).days
+            common = set(round_.sectors) & set(other.sectors)
+            for follower in other.imposers:
+                if follower in own:
+                    continue
+                first_lag[follower] = min(lag, first_lag.get(follower, lag))
+                shared[follower] |= common
+        for leader in own:
+            for follower, lag in first_lag.items():
+                pair = pairs[leader, follower]
+                pair.lags.append(lag)
+                pair.sectors.update(shared[follower])
+    answer = [
+        CoordinationPair(
+            leader=leader,
+            follower=follower,
+            leader_rounds=leader_rounds[leader],
+            times=len(pair.lags),
+            median_lag_days=median(pair.lags),
+            shared_sectors=_top_sectors(pair.sectors),
+        )
+        for (leader, follower), pair in pairs.items()
+    ]
+    answer.sort(key=lambda pair: (-pair.times, pair.leader, pair.follower))
+    return answer
+
+
+def _top_sectors(counts: Counter[str]) -> list[SharedSector]:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [SharedSector(sector=key, count=count) for key, count in ranked[:SHARED_SECTORS_LISTED]]
+
+
+def _jurisdictions(
+    focal: Sequence[_Round], closest: dict[int, int]
+) -> list[CoordinationJurisdiction]:
+    rounds: Counter[str] = Counter()
+    leads: dict[str, list[int]] = defaultdict(list)
+    for round_ in focal:
+        rounds.update(round_.imposers)
+        if round_.id in closest:
+            for code in round_.imposers:
+                leads[code].append(closest[round_.id])
+    answer = [
+        CoordinationJurisdiction(
+            jurisdiction=code,
+            rounds=count,
+            preceded=len(leads[code]),
+            preceded_share=len(leads[code]) / count,
+            median_lead_days=median(leads[code]) if leads[code] else None,
+        )
+        for code, count in rounds.items()
+    ]
+    answer.sort(key=lambda item: (-item.rounds, item.jurisdiction))
+    return answer
+
+
+def _closest_leads(session: Session, focal: Sequence[_Round], window: int) -> dict[int, int]:
+    """Each focal round's smallest `lead_days`, for the rounds with a preceding engagement."""
+    if not focal:
+        return {}
+    countries = sorted({code for round_ in focal for code in round_.imposers})
+    first = min(round_.day for round_ in focal) - timedelta(days=window)
+    last = max(round_.day for round_ in focal)
+    active: dict[str, set[date]] = defaultdict(set)
+    for country, day in session.execute(
+        select(EngagementCountry.country, Engagement.start_on)
+        .join(Engagement, Engagement.id == EngagementCountry.engagement_id)
+        .where(
+            EngagementCountry.country.in_(countries),
+            Engagement.start_on >= first,
+            Engagement.start_on <= last,
+        )
+        .distinct()
+    ):
+        active[country].add(day)
+    closest: dict[int, int] = {}
+    for round_ in focal:
+        for lead in range(window + 1):
+            day = round_.day - timedelta(days=lead)
+            if any(day in active[code] for code in round_.imposers):
+                closest[round_.id] = lead
+                break
+    return closest
+
+
+def _preceding_engagements(
+    session: Session, page: Sequence[_Round], window: int, engagement_limit: int
+) -> dict[int, tuple[list[PrecedingEngagement], int]]:
+    """For each round of the page that has any: its closest `engagement_limit` preceding
+    engagements and how many there are in all."""
+    if not page:
+        return {}
+    rounds = (
+        select(SanctionsRound.id, SanctionsRound.announced_on)
+        .where(SanctionsRound.id.in_([round_.id for round_ in page]))
+        .subquery("focal")
+    )
+    lead = days_between(rounds.c.announced_on, Engagement.start_on)
+    # An engagement with two of the round's imposers among its parties counts once.
+    by_an_imposer = exists().where(
+        EngagementCountry.engagement_id == Engagement.id,
+        SanctionsRoundImposer.sanctions_round_id == rounds.c.id,
+        SanctionsRoundImposer.country == EngagementCountry.country,
+    )
+    ranked = (
+        select(
+            rounds.c.id.label("round_id"),
+            Engagement.id.label("engagement_id"),
+            lead.label("lead"),
+            func.row_number()
+            .over(partition_by=rounds.c.id, order_by=(lead, bytewise(Engagement.key)))
+            .label("rank"),
+            func.count().over(partition_by=rounds.c.id).label("total"),
+        )
+        .select_from(rounds)
+        .join(
+            Engagement,
+            and_(
+                Engagement.start_on >= days_before(rounds.c.announced_on, window),
+                Engagement.start_on <= rounds.c.announced_on,
+            ),
+        )
+        .where(by_an_imposer)
+        .subquery("ranked")
+    )
+    names_round = exists().where(
+        EngagementSanctionsRound.engagement_id == ranked.c.engagement_id,
+        EngagementSanctionsRound.sanctions_round_id == ranked.c.round_id,
+    )
+    # With engagement_limit=0 the first row of each round still comes, for its count.
+    rows = session.execute(
+        select(
+            ranked.c.round_id,
+            ranked.c.engagement_id,
+            ranked.c.lead,
+            ranked.c.total,
+            ranked.c.rank,
+            Engagement.key,
+            Engagement.title,
+            Engagement.kind,
+            Engagement.status,
+            Engagement.start_on,
+            names_round.label("names_round"),
+        )
+        .join(Engagement, Engagement.id == ranked.c.engagement_id)
+        .where(ranked.c.rank <= max(engagement_limit, 1))
+    ).all()
+    kept = [row for row in rows if row.rank <= engagement_limit]
+    countries = _countries(session, [row.engagement_id for row in kept])
+    answer: dict[int, tuple[list[PrecedingEngagement], int]] = {
+        row.round_id: ([], row.total) for row in rows
+    }
+    for row in sorted(kept, key=lambda row: (row.lead, row.key)):
+        answer[row.round_id][0].append(
+            PrecedingEngagement(
+                key=row.key,
+                title=row.title,
+                kind=EngagementKind(row.kind),
+                status=EngagementStatus(row.status),
+                start_on=row.start_on,
+                countries=countries[row.engagement_id],
+                lead_days=row.lead,
+                names_round=bool(row.names_round),
+                url=f"/v1/engagements/{row.key}",
+            )
+        )
+    return answer
+
+
+def _countries(session: Session, engagement_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The parties of each engagement, in its order; read in chunks, since a page may list
+    `limit` x `engagement_limit` of them, more than a statement may bind."""
+    found: dict[int, list[str]] = defaultdict(list)
+    wanted = sorted(set(engagement_ids))
+    for start in range(0, len(wanted), IDS_PER_STATEMENT):
+        chunk = wanted[start : start + IDS_PER_STATEMENT]
+        for engagement_id, country in session.execute(
+            select(EngagementCountry.engagement_id, EngagementCountry.country)
+            .where(EngagementCountry.engagement_id.in_(chunk))
+            .order_by(EngagementCountry.engagement_id, EngagementCountry.ordinal)
+        ):
+            found[engagement_id].append(country)
+    return found
