@@ -29,6 +29,7 @@ from sanctions_tracker.coordination.router import router as coordination_router
 from sanctions_tracker.countries.router import router as countries_router
 from sanctions_tracker.db import SessionDep, get_session, sessionmaker_of
 from sanctions_tracker.engagements.router import router as engagements_router
+from sanctions_tracker.explorer.router import router as explorer_router
 from sanctions_tracker.extraction.router import router as extraction_router
 from sanctions_tracker.history.router import router as history_router
 from sanctions_tracker.limits import RATE_LIMIT_EXEMPT_PATHS, SQLiteWriteGate, install_limits
@@ -282,6 +283,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     _add_docs(app)
+    app.include_router(explorer_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

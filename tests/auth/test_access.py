@@ -13,8 +13,18 @@ from sanctions_tracker.app import create_app
 from sanctions_tracker.config import Settings, get_settings
 from tests.conftest import IDENTITIES, ClientAs
 
-# Anyone, whatever key they send (or fail to): probes, documentation, problem types, assets.
-PUBLIC = {"/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/problems/{slug}", "/static"}
+# Anyone, whatever key they send (or fail to): probes, documentation, problem types, assets and
+# the explorer page (its scripts read the API as whoever uses the page may).
+PUBLIC = {
+    "/",
+    "/healthz",
+    "/readyz",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/problems/{slug}",
+    "/static",
+}
 # Key management and the audit (a record's history, which names the writers).
 ADMIN_ONLY = re.compile(r"^/v1/keys(/|$)|^/v1/[a-z-]+/\{ref\}/history$")
 # Webhook subscriptions hold URLs: even reading them needs an editor.

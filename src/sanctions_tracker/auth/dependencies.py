@@ -21,8 +21,9 @@ from sanctions_tracker.models.trust import Role
 from sanctions_tracker.problems import Forbidden, Unauthorized
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Paths anyone may call, key or no key: probes, documentation, problem types.
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/redoc", "/problems/{slug}"})
+# Paths anyone may call, key or no key: probes, documentation, problem types, the explorer page
+# (its scripts then read the API as the browser's user may).
+PUBLIC_PATHS = frozenset({"/", "/healthz", "/readyz", "/docs", "/redoc", "/problems/{slug}"})
 # POSTs that only compute an answer from their body and write nothing: they need what a read does.
 READ_LIKE_PATHS = frozenset({"/v1/extract"})
 # Query parameters that look like a key; a key in a URL ends up in logs and browser history.

@@ -1,0 +1,1 @@
+"""The analyst's page at `/`: one HTML file and its scripts, built on the public JSON API."""
