@@ -217,15 +217,16 @@ def _pairs(
         leader_rounds.update(own)
         first_lag: dict[str, int] = {}
         shared: dict[str, set[str]] = defaultdict(set)
+        sectors = set(round_.sectors)
         for other in _near(rounds, days, round_.day, 0, window):
-            if other.id == round_.id:
+            followers = [code for code in other.imposers if code not in own]
+            if other.id == round_.id or not followers:
                 continue
             lag = (other.day - round_.day).days
-            common = set(round_.sectors) & set(other.sectors)
-            for follower in other.imposers:
-                if follower in own:
-                    continue
-                first_lag[follower] = min(lag, first_lag.get(follower, lag))
+            common = sectors.intersection(other.sectors)
+            for follower in followers:
+                # Rounds come by day, so the first one seen has the smallest lag.
+                first_lag.setdefault(follower, lag)
                 shared[follower] |= common
         for leader in own:
             for follower, lag in first_lag.items():
@@ -283,7 +284,7 @@ def _closest_leads(session: Session, focal: Sequence[_Round], window: int) -> di
     countries = sorted({code for round_ in focal for code in round_.imposers})
     first = min(round_.day for round_ in focal) - timedelta(days=window)
     last = max(round_.day for round_ in focal)
-    active: dict[str, set[date]] = defaultdict(set)
+    active: dict[str, list[date]] = defaultdict(list)
     for country, day in session.execute(
         select(EngagementCountry.country, Engagement.start_on)
         .join(Engagement, Engagement.id == EngagementCountry.engagement_id)
@@ -294,14 +295,19 @@ def _closest_leads(session: Session, focal: Sequence[_Round], window: int) -> di
         )
         .distinct()
     ):
-        active[country].add(day)
+        active[country].append(day)
+    for days in active.values():
+        days.sort()
     closest: dict[int, int] = {}
     for round_ in focal:
-        for lead in range(window + 1):
-            day = round_.day - timedelta(days=lead)
-            if any(day in active[code] for code in round_.imposers):
-                closest[round_.id] = lead
-                break
+        leads = []
+        for code in round_.imposers:
+            days = active.get(code, [])
+            latest = bisect_right(days, round_.day)  # the last day on or before the round's
+            if latest:
+                leads.append((round_.day - days[latest - 1]).days)
+        if leads and min(leads) <= window:
+            closest[round_.id] = min(leads)
     return closest
 
 
