@@ -103,7 +103,7 @@ function tables(jurisdictions, pairs) {
       h("td", { class: "num" }, `${number(j.preceded)} (${share(j.preceded_share)})`),
       h("td", { class: "num" }, number(j.median_lead_days))))));
   document.querySelector("#c-pairs").replaceChildren(
-    h("caption", {}, "Who followed whom"),
+    h("caption", {}, pairs.length > 15 ? "Who followed whom (the first 15 pairs)" : "Who followed whom"),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Leader"), h("th", { scope: "col" }, "Follower"),
       h("th", { scope: "col", class: "num" }, "Times followed"),
       h("th", { scope: "col", class: "num" }, "Median lag (days)"),

@@ -8,10 +8,19 @@ const panel = () => document.querySelector("#detail");
 let opened = 0;
 let returnFocus = null;
 
+function markSelected(key) {
+  for (const item of document.querySelectorAll("#timeline > li.selected")) item.classList.remove("selected");
+  if (key === null) return;
+  for (const item of document.querySelectorAll("#timeline > li")) {
+    if (item.dataset.key === key) item.classList.add("selected");
+  }
+}
+
 export function closeDetail() {
   const aside = panel();
   if (aside.hidden) return;
   aside.hidden = true;
+  markSelected(null);
   setOpenRecord(null);
   if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
 }
@@ -28,6 +37,7 @@ export async function openDetail(type, key) {
   document.querySelector("#detail-title").textContent = "Loading…";
   body.replaceChildren();
   setOpenRecord(`${type}:${key}`);
+  markSelected(key);
   aside.focus();
   const url = recordUrl(type, key);
   let record;

@@ -1,5 +1,5 @@
 // Who engaged whom over the filtered period, from /v1/network; the busiest MAX_NODES are drawn.
-import { ENGAGEMENT_FILTERS, getJSON, pick } from "./api.js";
+import { ENGAGEMENT_FILTERS, getJSON, h, pick } from "./api.js";
 
 const MAX_NODES = 80;
 let simulation = null;
@@ -22,12 +22,17 @@ export async function drawNetwork(state, { onPick }) {
   const height = svg.node().clientHeight || 420;
   svg.attr("viewBox", `0 0 ${width} ${height}`);
   if (!nodes.length) {
+    document.querySelector("#network-legend").replaceChildren();
     svg.append("text").attr("x", width / 2).attr("y", height / 2).attr("text-anchor", "middle")
       .attr("fill", "#5a6478").text("No engagement matches these filters");
     return;
   }
   const countries = [...new Set(nodes.map((node) => node.country || "?"))];
   const colour = d3.scaleOrdinal(countries, d3.schemeTableau10);
+  document.querySelector("#network-legend").replaceChildren(...(level === "actor"
+    ? [h("b", {}, "Colour: the actor's country"), ...countries.slice(0, 10).map((code) => h("span", { style: `--swatch: ${colour(code)}` },
+      code === "?" ? "no country" : code))]
+    : []));
   const radius = d3.scaleSqrt().domain([1, d3.max(nodes, (n) => n.engagement_count) || 1]).range([5, 16]);
   const width_ = d3.scaleLinear().domain([1, d3.max(edges, (e) => e.weight) || 1]).range([1.2, 5]);
 
