@@ -3,7 +3,6 @@ Playwright's own driver (no browser download), with the flags a closed network n
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 CHROMIUM_VARIABLE = "SANCTIONS_TRACKER_TEST_CHROMIUM"
 REQUIRE_BROWSER_VARIABLE = "SANCTIONS_TRACKER_TEST_REQUIRE_BROWSER"
@@ -60,25 +59,18 @@ def skip_without_browser() -> str:
 
 
 @contextmanager
-def chromium(executable: str) -> Iterator["BrowserContext"]:
-    """A fresh headless Chromium with its own throwaway profile."""
+def chromium(executable: str) -> Iterator["Browser"]:
+    """A fresh headless Chromium with a throwaway profile (Playwright makes a temporary
+    user-data-dir for each launch and removes it on close). Open a context per test: closing it
+    closes its connections, so a server can stop at once."""
     from playwright.sync_api import sync_playwright
 
-    with (
-        tempfile.TemporaryDirectory(prefix="explorer-chromium-") as profile,
-        sync_playwright() as p,
-    ):
-        context = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=executable,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport=VIEWPORT,  # type: ignore[arg-type]
-        )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:
-            yield context
+            yield browser
         finally:
-            context.close()
+            browser.close()
 
 
 @dataclass

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from sanctions_tracker.seed import load_seed
-from tests.explorer.browser import chromium, chromium_path
+from tests.explorer.browser import VIEWPORT, chromium, chromium_path
 from tests.servers import committed_store, serving, serving_app
 
 # (file, query string, what to show: the page's top, or one panel scrolled into view)
@@ -35,7 +35,7 @@ def main(folder: str) -> None:
             session.commit()
         with serving(serving_app(sessions)) as url, chromium(executable) as browser:
             for name, query, panel in SHOTS:
-                page = browser.new_page()
+                page = browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
                 page.goto(f"{url}/{query}")
                 page.wait_for_selector("body[data-ready=true]", timeout=20_000)
                 if "open=" in query:

@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sanctions_tracker.seed import load_seed
-from tests.explorer.browser import Watched, chromium, skip_without_browser, watch
+from tests.explorer.browser import VIEWPORT, Watched, chromium, skip_without_browser, watch
 from tests.servers import committed_store, serving, serving_app
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext
+    from playwright.sync_api import Browser, BrowserContext
 
 TRIP = "2022-03-28-adeyemo-europe-sanctions-trip"
 CALL = "2022-04-01-blinken-truss-call"
@@ -85,9 +85,19 @@ def test_the_page_and_everything_it_loads_come_from_the_service(client: TestClie
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["BrowserContext"]:
-    with chromium(skip_without_browser()) as context:
+def chromium_browser() -> Iterator["Browser"]:
+    with chromium(skip_without_browser()) as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(chromium_browser: "Browser") -> Iterator["BrowserContext"]:
+    """A context of its own for each test: no shared cache, cookies or open connections."""
+    context = chromium_browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
         yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,9 @@ function timelineItem(item) {
     : `${item.imposed_by.join(", ")} → ${item.targets.join(", ")}`;
   const where = type === "engagement" && item.location
     ? [item.location.city, item.location.country].filter(Boolean).join(", ") : "";
-  return h("li", { class: `item ${type}`, "data-key": item.key, "data-type": type },
+  const open = new URLSearchParams(window.location.search).get("open");
+  const selected = open === `${type}:${item.key}` ? " selected" : "";
+  return h("li", { class: `item ${type}${selected}`, "data-key": item.key, "data-type": type },
     h("time", { datetime: date }, formatDate(date)),
     h("div", {},
       h("span", { class: `badge ${isTrip ? "trip" : type}` }, badge),
@@ -126,7 +128,7 @@ function drawHistogram(rows) {
   svg.selectAll("*").remove();
   const width = svg.node().clientWidth || 400;
   const height = 90;
-  const margin = { top: 6, right: 6, bottom: 18, left: 30 };
+  const margin = { top: 6, right: 6, bottom: 18, left: 40 };
   svg.attr("viewBox", `0 0 ${width} ${height}`);
   if (!rows.length) {
     svg.append("text").attr("x", width / 2).attr("y", height / 2).attr("text-anchor", "middle")

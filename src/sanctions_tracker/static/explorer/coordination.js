@@ -1,19 +1,33 @@
 // Coordination for one target: its sanctions rounds by imposing jurisdiction over time, each
 // with the engagements of the window before it, and who followed whom (/v1/coordination).
-import { ApiError, formatDate, getJSON, h, pick } from "./api.js";
+import { ApiError, formatDate, getJSON, h } from "./api.js";
 
 const ROUND_LIMIT = 100;
 const ENGAGEMENT_LIMIT = 10;
+const DEFAULT_DAYS = 365;
+
+// With no dates chosen and more rounds than a chart holds, the chart covers the DEFAULT_DAYS up
+// to the latest round on the target (the tables always summarise every round).
+async function period(state, target) {
+  if (state.from || state.to) return { from: state.from, to: state.to };
+  const latest = await getJSON("/v1/sanctions-rounds", { target, limit: 1 });
+  if (latest.total <= ROUND_LIMIT || !latest.items.length) return {};
+  const to = latest.items[0].announced_on;
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000)
+    .toISOString().slice(0, 10);
+  return { from, to };
+}
 
 export async function drawCoordination(state, { onOpen }) {
   const chart = document.querySelector("#coordination-chart");
   const target = (state.target || "RU").toUpperCase();
   const window_ = state.window || "14";
   let answer;
+  let dates = {};
   try {
+    dates = await period(state, target);
     answer = await getJSON("/v1/coordination", {
-      target, window: window_, ...pick(state, ["from", "to"]),
-      limit: ROUND_LIMIT, engagement_limit: ENGAGEMENT_LIMIT,
+      target, window: window_, ...dates, limit: ROUND_LIMIT, engagement_limit: ENGAGEMENT_LIMIT,
     });
   } catch (error) {
     chart.dataset.state = "unavailable";
@@ -32,9 +46,12 @@ export async function drawCoordination(state, { onOpen }) {
   } else {
     chart.replaceChildren();
     drawChart(chart, answer, onOpen);
-    if (answer.next) {
+    const total = answer.total ?? answer.rounds.length;
+    const chosen = dates.from && !state.from ? ` from ${dates.from} to ${dates.to}` : "";
+    if (chosen || answer.next_cursor) {
       chart.append(h("p", { class: "muted" },
-        `The first ${answer.rounds.length} rounds are shown; narrow the dates for the others.`));
+        `${answer.rounds.length} of ${total.toLocaleString("en")} rounds on ${target}${chosen} `
+        + "are drawn; choose dates for another period."));
     }
   }
   tables(answer.jurisdictions, answer.pairs);

@@ -148,29 +148,39 @@ async function fillSources(list, citations) {
   });
 }
 
+// What a change changed: the top-level fields whose values differ before and after it.
+function changedFields(entry) {
+  if (!entry.before || !entry.record) return "";
+  const names = Object.keys({ ...entry.before, ...entry.record })
+    .filter((name) => JSON.stringify(entry.before[name]) !== JSON.stringify(entry.record[name]));
+  return names.length ? `: ${names.join(", ")}` : "";
+}
+
 function historyBlock(type, record) {
   const path = `${RECORD_PATHS[type]}/${encodeURIComponent(record.key)}/history`;
-  const box = h("div", {});
-  const button = h("button", { type: "button" }, "Show the history");
+  const recorded = new Date(record.created_at).toLocaleDateString("en-GB");
+  if (record.version <= 1) {
+    return h("p", {}, `Version 1, recorded ${recorded}; not changed since.`);
+  }
+  const box = h("div", { class: "history" });
+  const button = h("button", { type: "button" }, "Show the changes");
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
       const page = await getJSON(path, { limit: 50 });
       box.replaceChildren(h("ol", {}, ...page.items.map((entry) => h("li", {},
-        `${new Date(entry.at || entry.changed_at || entry.time).toLocaleString("en-GB")}: `,
-        `${humanize(entry.action)}${entry.writer ? ` by ${entry.writer}` : ""}`,
-        entry.version ? ` (version ${entry.version})` : ""))));
+        `${new Date(entry.at).toLocaleString("en-GB")}: version ${entry.version}, `,
+        `${humanize(entry.action)} by ${entry.writer || entry.via}${changedFields(entry)}`))));
     } catch (error) {
       const needsKey = error instanceof ApiError && (error.status === 401 || error.status === 403);
       box.replaceChildren(h("p", { class: "muted" }, needsKey
-        ? "The history is open to admin API keys only; ask it of the API with your key: "
-        : `The history could not be read: ${error.message} `, h("code", {}, path)));
+        ? "Who changed what is open to admin API keys only; with one, ask "
+        : `The history could not be read (${error.message}): `, h("code", {}, path)));
     }
   });
   box.append(
-    h("p", {}, `Version ${record.version}, recorded ${new Date(record.created_at).toLocaleDateString("en-GB")}`,
-      record.version > 1 ? `, last changed ${new Date(record.updated_at).toLocaleDateString("en-GB")}` : "",
-      ". "),
+    h("p", {}, `Version ${record.version}: recorded ${recorded}, last changed `,
+      `${new Date(record.updated_at).toLocaleDateString("en-GB")}. `),
     button);
   return box;
 }

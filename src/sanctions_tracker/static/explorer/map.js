@@ -3,6 +3,7 @@
 import { ENGAGEMENT_FILTERS, formatDate, getJSON, pick } from "./api.js";
 
 const MAP_LIMIT = 200;
+const MAX_LABELS = 25;
 const WORLD_URL = "/static/vendor/world-atlas/countries-110m.json";
 let world = null;
 
@@ -99,7 +100,8 @@ export async function drawMap(state, { onOpen }) {
   legs.append("text").attr("class", "leg-number").text((d) => d.order);
   legs.append("title").text((d) => `Leg ${d.order} of ${d.trip.name}: ${d.leg.title}`);
 
-  const labelled = [...singles, ...trips.flatMap((trip) => trip.legs)];
+  // Names for the trips' legs, and for single places while they are few enough to read.
+  const labelled = [...(singles.length <= MAX_LABELS ? singles : []), ...trips.flatMap((trip) => trip.legs)];
   const labels = pointLayer.selectAll("text").data(labelled).join("text").attr("class", "place")
     .text((e) => e.location.city || "");
 

@@ -1,19 +1,36 @@
 // Who engaged whom over the filtered period, from /v1/network; the busiest MAX_NODES are drawn.
 import { ENGAGEMENT_FILTERS, getJSON, h, pick } from "./api.js";
 
-const MAX_NODES = 80;
+const MAX_NODES = 40;
+// Above this many matching engagements and with no dates chosen, the network covers the
+// DEFAULT_DAYS up to the latest of them instead of all time.
+const ALL_TIME_LIMIT = 5000;
+const DEFAULT_DAYS = 90;
 let simulation = null;
+
+// The period: the dates filter, or for a large store the last DEFAULT_DAYS of the filtered
+// engagements (one engagement asked for, to learn how many match and the latest date).
+async function period(state) {
+  if (state.from || state.to) return { params: {}, note: "" };
+  const latest = await getJSON("/v1/engagements", { ...pick(state, ENGAGEMENT_FILTERS), limit: 1 });
+  if (latest.total <= ALL_TIME_LIMIT || !latest.items.length) return { params: {}, note: "" };
+  const to = latest.items[0].start_date;
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000)
+    .toISOString().slice(0, 10);
+  return { params: { from, to }, note: ` · the ${DEFAULT_DAYS} days to ${to} (choose dates for another period)` };
+}
 
 export async function drawNetwork(state, { onPick }) {
   const level = state.level === "country" ? "country" : "actor";
-  const network = await getJSON("/v1/network", { ...pick(state, ENGAGEMENT_FILTERS), level });
+  const { params, note } = await period(state);
+  const network = await getJSON("/v1/network", { ...pick(state, ENGAGEMENT_FILTERS), ...params, level });
   const nodes = network.nodes.slice(0, MAX_NODES).map((node) => ({ ...node }));
   const kept = new Set(nodes.map((node) => node.id));
   const edges = network.edges.filter((edge) => kept.has(edge.source) && kept.has(edge.target))
     .map((edge) => ({ ...edge }));
-  document.querySelector("#network-count").textContent = network.nodes.length > nodes.length
+  document.querySelector("#network-count").textContent = (network.nodes.length > nodes.length
     ? `the ${nodes.length} busiest of ${network.nodes.length} ${level === "actor" ? "actors" : "countries"}`
-    : `${nodes.length} ${level === "actor" ? "actors" : "countries"}, ${edges.length} links`;
+    : `${nodes.length} ${level === "actor" ? "actors" : "countries"}, ${edges.length} links`) + note;
 
   const svg = d3.select("#network");
   svg.selectAll("*").remove();
