@@ -55,6 +55,7 @@ def test_the_page_and_everything_it_loads_come_from_the_service(client: TestClie
     page = client.get("/")
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "default-src 'self'" in page.headers["content-security-policy"]
     parser = References()
     parser.feed(page.text)
     assert parser.urls, "the page references no script or style"
