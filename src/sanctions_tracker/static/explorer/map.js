@@ -44,9 +44,10 @@ export async function drawMap(state, { onOpen }) {
   const singles = points.filter((e) => !inTrip.has(e.key));
 
   const scope = page.total > page.items.length
-    ? `the latest ${page.items.length} of ${page.total.toLocaleString("en")} matching` : "matching";
-  document.querySelector("#map-count").textContent =
-    `${points.length} located of ${scope} engagements · ${trips.length} trip${trips.length === 1 ? "" : "s"}`;
+    ? `of the latest ${page.items.length} (of ${page.total.toLocaleString("en")} matching)`
+    : `of ${page.total.toLocaleString("en")} matching`;
+  document.querySelector("#map-count").textContent = `${points.length} engagements ${scope} `
+    + `have a place · ${trips.length} trip${trips.length === 1 ? "" : "s"}`;
 
   const svg = d3.select("#map");
   svg.selectAll("*").remove();
@@ -56,7 +57,7 @@ export async function drawMap(state, { onOpen }) {
   svg.append("defs").append("marker").attr("id", "arrow").attr("viewBox", "0 0 10 10")
     .attr("refX", 15).attr("refY", 5).attr("markerWidth", 7).attr("markerHeight", 7)
     .attr("orient", "auto-start-reverse")
-    .append("path").attr("d", "M0,0L10,5L0,10z").attr("fill", "#e67e22");
+    .append("path").attr("d", "M0,0L10,5L0,10z").attr("fill", "#b35900");
 
   const projection = d3.geoNaturalEarth1();
   const focus = points.length
