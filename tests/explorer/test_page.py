@@ -11,16 +11,18 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from sanctions_tracker.seed import load_seed
 from tests.explorer.browser import VIEWPORT, Watched, chromium, skip_without_browser, watch
-from tests.servers import committed_store, serving, serving_app
+from tests.servers import committed_store, key_headers, serving, serving_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext
 
 TRIP = "2022-03-28-adeyemo-europe-sanctions-trip"
 CALL = "2022-04-01-blinken-truss-call"
+NATO = "2022-04-06-nato-foreign-ministers-meeting"
 # Strings in the vendored files that look like URLs but are never fetched: XML namespace names
 # and the libraries' banner comments.
 NOT_LOADED = {
@@ -102,14 +104,22 @@ def browser(chromium_browser: "Browser") -> Iterator["BrowserContext"]:
 
 
 @pytest.fixture(scope="module")
-def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app over a store holding the seed story, on a real port."""
+def store(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[sessionmaker[Session]]:
+    """A store holding the seed story."""
     with committed_store(backend, str(tmp_path_factory.mktemp("explorer"))) as sessions:
         with sessions() as session:
             load_seed(session)
             session.commit()
-        with serving(serving_app(sessions)) as url:
-            yield url
+        yield sessions
+
+
+@pytest.fixture(scope="module")
+def server(store: sessionmaker[Session]) -> Iterator[str]:
+    """The app over the seed story, on a real port."""
+    with serving(serving_app(store)) as url:
+        yield url
 
 
 @pytest.fixture
@@ -264,6 +274,10 @@ def test_an_item_opens_its_record_with_its_sources(
     ]
     assert any(quote for _, quote in shown), "the seed's call cites at least one quote"
     assert f"open=engagement%3A{CALL}" in page.url or f"open=engagement:{CALL}" in page.url
+    page.wait_for_selector("#detail .history li[data-version]")
+    assert detail.locator(".history li").evaluate_all(
+        "items => items.map(item => item.dataset.version)"
+    ) == ["1"]
 
     # A trip's legs open from its record; Escape closes the panel.
     # Legs a few pixels apart overlap at this zoom, so the click goes to the leg's own element.
@@ -274,4 +288,30 @@ def test_an_item_opens_its_record_with_its_sources(
     assert leg["parent"]["key"] == TRIP
     page.keyboard.press("Escape")
     assert page.locator("#detail").is_hidden()
+    check_clean(watched, server)
+
+
+def test_a_changed_record_shows_its_versions_from_the_public_feed(
+    browser: "BrowserContext", server: str, store: sessionmaker[Session], api: httpx.Client
+) -> None:
+    record = api.get(f"/v1/engagements/{NATO}").json()
+    changed = api.patch(
+        f"/v1/engagements/{NATO}",
+        json={"summary": record["summary"] + " Allies agreed to step up support to Ukraine."},
+        headers=key_headers(store)
+        | {"If-Match": api.get(f"/v1/engagements/{NATO}").headers["ETag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    versions = api.get(f"/v1/changes?type=engagements&id={record['id']}").json()["items"]
+
+    watched = open_page(browser, f"{server}/?open=engagement:{NATO}")
+    watched.page.wait_for_selector("#detail .history li[data-version]")
+    shown = watched.page.locator("#detail .history li").evaluate_all(
+        "items => items.map(item => [item.dataset.version, item.textContent])"
+    )
+
+    assert [version for version, _ in shown] == [str(item["version"]) for item in versions]
+    assert [version for version, _ in shown] == ["1", "2"]
+    assert "created via import" in shown[0][1]
+    assert shown[1][1].endswith("updated via api: summary")
     check_clean(watched, server)

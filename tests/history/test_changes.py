@@ -93,6 +93,31 @@ def test_the_feed_keeps_to_the_types_asked_for(client: TestClient) -> None:
     assert get_args(TypeName) == tuple(RECORD_TYPES)
 
 
+def test_the_feed_lists_one_records_versions_by_type_and_id(client: TestClient) -> None:
+    truss = client.post("/v1/actors", json=actor("liz-truss")).json()["id"]
+    other = client.post("/v1/actors", json=actor("ned-price", "Ned Price", "US")).json()["id"]
+    client.patch("/v1/actors/liz-truss", json={"name": "Elizabeth Truss"})
+    client.patch("/v1/actors/ned-price", json={"country": None})
+    client.delete("/v1/actors/liz-truss")
+
+    versions = client.get(f"/v1/changes?type=actors&id={truss}").json()
+
+    assert [(item["key"], item["action"], item["version"]) for item in versions["items"]] == [
+        ("liz-truss", "create", 1), ("liz-truss", "update", 2), ("liz-truss", "delete", 3)
+    ]  # fmt: skip
+    assert versions["items"][1]["record"] == actor("liz-truss", "Elizabeth Truss")
+    assert all(set(item) == FEED_FIELDS for item in versions["items"])
+    both = client.get(f"/v1/changes?type=actors&id={truss}&id={other}").json()
+    assert both["total"] == 5
+    for query, pointer in [(f"id={truss}", "/id"), (f"type=actors&type=sources&id={truss}", "/id"),
+                           ("type=actors&id=0", "/id/0")]:  # fmt: skip
+        answer = client.get(f"/v1/changes?{query}")
+        assert (answer.status_code, answer.headers["content-type"]) == (
+            422, "application/problem+json"
+        )  # fmt: skip
+        assert [error["pointer"] for error in answer.json()["errors"]] == [pointer]
+
+
 def test_the_feed_pages_by_cursor_or_by_since(client: TestClient) -> None:
     for index in range(7):
         client.post("/v1/actors", json=actor(f"actor-{index}"))

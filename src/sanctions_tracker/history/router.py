@@ -4,6 +4,7 @@
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import Field
 
 from sanctions_tracker.auth.dependencies import require_role
 from sanctions_tracker.db import SessionDep
@@ -13,7 +14,7 @@ from sanctions_tracker.models import Change
 from sanctions_tracker.models.trust import Role
 from sanctions_tracker.pagination import DEFAULT_LIMIT, Page, answer_page, paginate
 from sanctions_tracker.params import Cursor, Limit, RefPath
-from sanctions_tracker.problems import problem_responses
+from sanctions_tracker.problems import ValidationFailed, field_error, problem_responses
 from sanctions_tracker.record_types import MAX_ID, RecordType
 from sanctions_tracker.registry import RECORD_TYPES
 from sanctions_tracker.routing import OneTripRoute
@@ -137,6 +138,16 @@ def list_changes(
         list[TypeName] | None,
         Query(alias="type", description=TYPE_DESCRIPTION, examples=["engagements"]),
     ] = None,
+    record_ids: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None,
+        Query(
+            alias="id",
+            description="Only changes of the records with these ids (repeat for several): ids "
+            "are per record type, so name exactly one `type` with them. A record's versions "
+            "without the writer, for those who may read the records but not the audit history",
+            examples=[7],
+        ),
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[ChangeRead]:
@@ -153,10 +164,16 @@ def list_changes(
     To follow the feed, poll with `since` set to the `seq` of the last change applied; within
     one poll, follow `next_cursor` (or the `Link` header) while there is one. `since` alone is
     enough: the next page is also `since=<seq of the last item>`. `total` counts the changes
-    after `since` of the chosen types."""
+    after `since` of the chosen types.
+
+    `type=engagements&id=7` lists one record's versions, oldest first: what the record's
+    history gives, without the writer and the replaced record."""
+    if record_ids and len(set(record_types or [])) != 1:
+        message = "ids are per record type: name exactly one `type` with `id`"
+        raise ValidationFailed([field_error("/id", message, "query")])
     page = paginate(
         session,
-        service.feed(since, record_types),
+        service.feed(since, record_types, record_ids),
         tiebreak=Change.seq,
         sorts=BY_SEQ,
         sort="seq",

@@ -119,9 +119,14 @@ def _record_id(session: Session, record_type: RecordType, ref: str) -> int:
     return int(found)
 
 
-def feed(since: int, types: Sequence[str] | None) -> Select[Any]:
-    """The changes after sequence number `since`, of the record types named (all without)."""
+def feed(
+    since: int, types: Sequence[str] | None, record_ids: Sequence[int] | None = None
+) -> Select[Any]:
+    """The changes after sequence number `since`, of the record types named (all without) and,
+    given ids, of those records only (ids are per type, so the caller names one type)."""
     query = select(Change).where(Change.seq > since)
     if types:
         query = query.where(Change.record_type.in_(types))
+    if record_ids:
+        query = query.where(Change.record_id.in_(record_ids))
     return query
