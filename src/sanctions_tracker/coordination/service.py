@@ -16,12 +16,24 @@ over the rounds sorted by day. Engagements can number millions and are never rea
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from statistics import median
+from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from sanctions_tracker.coordination.days import bytewise, days_before, days_between
@@ -54,6 +66,9 @@ DEFAULT_LIMIT = 100
 DEFAULT_ENGAGEMENT_LIMIT = 50
 SHARED_SECTORS_LISTED = 5
 IDS_PER_STATEMENT = 5_000
+MASK_BITS = 62
+"""How many jurisdictions an engagement's bit mask tells apart (SQL integers have 64 bits);
+with more imposing jurisdictions than that, engagements are counted round by round instead."""
 
 ORDER = keyset({"announced_on": SanctionsRound.announced_on}, "announced_on", SanctionsRound.id)
 """The focal rounds' order, announced_on then id, as the cursors record it."""
@@ -103,8 +118,15 @@ def coordination(
         next_cursor = encode_cursor(ORDER.sort, *page[-1].position)
 
     days = [round_.day for round_ in rounds]
-    listed = _preceding_engagements(session, page, window, engagement_limit)
-    closest = _closest_leads(session, focal, window)
+    closest = _closest_leads(session, focal_query, focal, window)
+    countries = sorted({code for round_ in page for code in round_.imposers})
+    if len(countries) <= MASK_BITS:
+        activity = _activity(session, countries, page, window)
+        counts, since = activity.counts_and_bounds(page, window, engagement_limit)
+        found = _preceding_engagements(session, page, window, engagement_limit, since)
+        listed = {key: (found.get(key, ([], 0))[0], count) for key, count in counts.items()}
+    else:
+        listed = _preceding_engagements(session, page, window, engagement_limit)
     return Coordination(
         target=target,
         window=window,
@@ -277,45 +299,155 @@ def _jurisdictions(
     return answer
 
 
-def _closest_leads(session: Session, focal: Sequence[_Round], window: int) -> dict[int, int]:
-    """Each focal round's smallest `lead_days`, for the rounds with a preceding engagement."""
+@dataclass
+class _Activity:
+    """How many engagements started on each day with each combination of the jurisdictions in
+    `bits` among their parties (a bit mask), over the days the focal rounds' windows span."""
+
+    bits: dict[str, int]
+    days: dict[date, Counter[int]]
+
+    def leads(self, round_: _Round, window: int) -> Iterator[tuple[int, int]]:
+        """(lead_days, preceding engagements starting that day) for each day of the round's
+        window that has any, closest first."""
+        mask = sum(self.bits[code] for code in round_.imposers)
+        for lead in range(window + 1):
+            on_day = self.days.get(round_.day - timedelta(days=lead))
+            if on_day:
+                number = sum(count for bits, count in on_day.items() if bits & mask)
+                if number:
+                    yield lead, number
+
+    def counts_and_bounds(
+        self, page: Sequence[_Round], window: int, engagement_limit: int
+    ) -> tuple[dict[int, int], dict[int, date]]:
+        """Each round's preceding engagement count, and the first day that must be read for
+        its closest `engagement_limit` (the day by which that many have started, going back),
+        for the rounds with any to list."""
+        counts: dict[int, int] = {}
+        since: dict[int, date] = {}
+        for round_ in page:
+            total = 0
+            for lead, number in self.leads(round_, window):
+                total += number
+                if round_.id not in since and engagement_limit and total >= engagement_limit:
+                    since[round_.id] = round_.day - timedelta(days=lead)
+            counts[round_.id] = total
+            if total and engagement_limit and round_.id not in since:
+                since[round_.id] = round_.day - timedelta(days=window)
+        return counts, since
+
+
+def _activity(
+    session: Session, countries: Sequence[str], page: Sequence[_Round], window: int
+) -> _Activity:
+    """One pass over the engagements starting in the page's rounds' windows (each day read
+    once, however many of the windows hold it) whose parties include a jurisdiction imposing one of
+    them; the answer is at most (days x combinations of jurisdictions) rows, however many
+    engagements there are."""
+    bits = {code: 1 << index for index, code in enumerate(countries)}
+    bit = case(
+        {code: literal(value, BigInteger()) for code, value in bits.items()},
+        value=EngagementCountry.country,
+        else_=literal(0, BigInteger()),
+    )
+    spans: list[tuple[date, date]] = []
+    for round_ in page:  # by day: merge the windows that overlap or touch
+        first = round_.day - timedelta(days=window)
+        if spans and first <= spans[-1][1] + timedelta(days=1):
+            spans[-1] = (spans[-1][0], round_.day)
+        else:
+            spans.append((first, round_.day))
+    days: dict[date, Counter[int]] = defaultdict(Counter)
+    # One statement per span: with the spans OR-ed, SQLite reads the whole date index.
+    for first, last in spans:
+        for day, mask, number in session.execute(_masks_per_day(bit, first, last)):
+            days[day][int(mask)] += number  # PostgreSQL sums bigints as numeric
+    return _Activity(bits, days)
+
+
+def _masks_per_day(bit: ColumnElement[Any], first: date, last: date) -> Select[Any]:
+    """(day, mask, engagements) for the engagements starting from `first` to `last` with any of
+    the jurisdictions `bit` gives a bit to among their parties."""
+    # Each link row of an engagement is a different jurisdiction, so the sum is a bit mask.
+    # The parties are not filtered in WHERE, which would tempt the planner to read every
+    # engagement of the jurisdictions (by the country index) rather than the days' engagements.
+    per_engagement = (
+        select(Engagement.start_on.label("day"), func.sum(bit).label("mask"))
+        .join(EngagementCountry, EngagementCountry.engagement_id == Engagement.id)
+        .where(Engagement.start_on >= first, Engagement.start_on <= last)
+        .group_by(Engagement.id, Engagement.start_on)
+        .having(func.sum(bit) > 0)
+        .subquery("per_engagement")
+    )
+    return select(per_engagement.c.day, per_engagement.c.mask, func.count()).group_by(
+        per_engagement.c.day, per_engagement.c.mask
+    )
+
+
+def _closest_leads(
+    session: Session, focal_query: Select[Any], focal: Sequence[_Round], window: int
+) -> dict[int, int]:
+    """Each focal round's smallest `lead_days`, for the rounds with a preceding engagement.
+
+    For each (jurisdiction, day) of the focal rounds, the latest day an engagement of that
+    jurisdiction started in the window before it: read backwards from the day through the
+    engagements' date index, stopping at the first one of that jurisdiction."""
     if not focal:
         return {}
-    countries = sorted({code for round_ in focal for code in round_.imposers})
-    first = min(round_.day for round_ in focal) - timedelta(days=window)
-    last = max(round_.day for round_ in focal)
-    active: dict[str, list[date]] = defaultdict(list)
-    for country, day in session.execute(
-        select(EngagementCountry.country, Engagement.start_on)
-        .join(Engagement, Engagement.id == EngagementCountry.engagement_id)
-        .where(
-            EngagementCountry.country.in_(countries),
-            Engagement.start_on >= first,
-            Engagement.start_on <= last,
+    days = (
+        select(
+            SanctionsRoundImposer.country.label("country"),
+            SanctionsRound.announced_on.label("day"),
         )
+        .join(SanctionsRound, SanctionsRound.id == SanctionsRoundImposer.sanctions_round_id)
+        .where(SanctionsRound.id.in_(focal_query.with_only_columns(SanctionsRound.id)))
         .distinct()
-    ):
-        active[country].append(day)
-    for days in active.values():
-        days.sort()
+        .subquery("days")
+    )
+    latest = (
+        select(Engagement.start_on)
+        .where(
+            Engagement.start_on <= days.c.day,
+            Engagement.start_on >= days_before(days.c.day, window),
+            exists()
+            .where(
+                EngagementCountry.engagement_id == Engagement.id,
+                EngagementCountry.country == days.c.country,
+            )
+            .correlate_except(EngagementCountry),  # `days` is two levels up
+        )
+        .order_by(Engagement.start_on.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = {
+        (country, day): (day - start_on).days
+        for country, day, start_on in session.execute(
+            select(days.c.country, days.c.day, latest.label("latest"))
+        )
+        if start_on is not None
+    }
     closest: dict[int, int] = {}
     for round_ in focal:
-        leads = []
-        for code in round_.imposers:
-            days = active.get(code, [])
-            latest = bisect_right(days, round_.day)  # the last day on or before the round's
-            if latest:
-                leads.append((round_.day - days[latest - 1]).days)
-        if leads and min(leads) <= window:
+        leads = [found[code, round_.day] for code in round_.imposers if (code, round_.day) in found]
+        if leads:
             closest[round_.id] = min(leads)
     return closest
 
 
 def _preceding_engagements(
-    session: Session, page: Sequence[_Round], window: int, engagement_limit: int
+    session: Session,
+    page: Sequence[_Round],
+    window: int,
+    engagement_limit: int,
+    since: dict[int, date] | None = None,
 ) -> dict[int, tuple[list[PrecedingEngagement], int]]:
     """For each round of the page that has any: its closest `engagement_limit` preceding
-    engagements and how many there are in all."""
+    engagements and how many there are in all. With `since`, only the rounds it names are read,
+    each from its day in `since` on, and the counts are of those days only."""
+    if since is not None:
+        page = [round_ for round_ in page if round_.id in since]
     if not page:
         return {}
     rounds = (
@@ -323,6 +455,12 @@ def _preceding_engagements(
         .where(SanctionsRound.id.in_([round_.id for round_ in page]))
         .subquery("focal")
     )
+    first_day: ColumnElement[Any] = days_before(rounds.c.announced_on, window)
+    if since is not None:
+        first_day = case(
+            {round_id: literal(day, Date()) for round_id, day in since.items()},
+            value=rounds.c.id,
+        )
     lead = days_between(rounds.c.announced_on, Engagement.start_on)
     # An engagement with two of the round's imposers among its parties counts once.
     by_an_imposer = exists().where(
@@ -344,7 +482,7 @@ def _preceding_engagements(
         .join(
             Engagement,
             and_(
-                Engagement.start_on >= days_before(rounds.c.announced_on, window),
+                Engagement.start_on >= first_day,
                 Engagement.start_on <= rounds.c.announced_on,
             ),
         )
