@@ -5,14 +5,18 @@ and per jurisdiction.
 Rounds are few (tens of thousands at most, a target's fewer), so every round against the target
 is read once, with its imposers and sectors, and the rounds near each other are found in Python
 over the rounds sorted by day. Engagements can number millions and are never read whole:
-- the page's rounds get their preceding engagements from one query that joins each round to the
-  engagements starting in its window whose parties include one of its imposers, then ranks and
-  counts them per round with window functions, keeping only the closest `engagement_limit`;
-- the summaries, over every focal round, only need each round's closest engagement, so one
-  query reads the distinct (party, start day) pairs of the imposing jurisdictions' engagements in
-  the days the windows span (at most jurisdictions x days rows, however many engagements), and
-  each round looks its imposers up for each day of its window. A per-round join over every
-  focal round would read each engagement once for every window it falls in."""
+- the summaries need only each focal round's closest engagement: for each (jurisdiction, day)
+  of the focal rounds, one correlated subquery reads the engagements backwards from that day
+  through their date index and stops at the first with that jurisdiction among its parties;
+- the page's rounds get their counts from one pass per span of overlapping windows, which
+  answers how many engagements started on each day with each combination of the page's
+  jurisdictions among their parties (a bit mask), at most days x combinations rows; each day
+  is read once however many windows hold it, where a join per round would read it once per
+  round;
+- from those counts each round knows the day by which its closest `engagement_limit` have
+  started, and one query joins each round to the engagements from that day to its own whose
+  parties include one of its imposers, ranking them per round with a window function.
+A page imposed by more jurisdictions than a mask holds is counted round by round instead."""
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -136,7 +140,7 @@ def coordination(
             _round_answer(round_, rounds, days, window, *listed.get(round_.id, ([], 0)))
             for round_ in page
         ],
-        pairs=_pairs(focal, rounds, days, window),
+        pairs=_pairs(focal, rounds, window),
         jurisdictions=_jurisdictions(focal, closest),
         total=len(focal),
         next_cursor=next_cursor,
@@ -230,31 +234,45 @@ def _round_url(key: str) -> str:
 
 
 def _pairs(
-    focal: Sequence[_Round], rounds: Sequence[_Round], days: Sequence[date], window: int
+    focal: Sequence[_Round], rounds: Sequence[_Round], window: int
 ) -> list[CoordinationPair]:
+    # The days of every round against the target, per imposer and per (imposer, sector): the
+    # first round of a follower on or after a day, and whether one names a sector, are bisections.
+    days: dict[str, list[date]] = defaultdict(list)
+    sector_days: dict[tuple[str, str], list[date]] = defaultdict(list)
+    for round_ in rounds:  # by day, so every list is sorted
+        for code in round_.imposers:
+            days[code].append(round_.day)
+            for key in round_.sectors:
+                sector_days[code, key].append(round_.day)
+
+    def first_on_or_after(found: list[date], day: date) -> date | None:
+        index = bisect_left(found, day)
+        if index < len(found) and (found[index] - day).days <= window:
+            return found[index]
+        return None
+
     leader_rounds: Counter[str] = Counter()
     pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
     for round_ in focal:
         own = set(round_.imposers)
         leader_rounds.update(own)
-        first_lag: dict[str, int] = {}
-        shared: dict[str, set[str]] = defaultdict(set)
-        sectors = set(round_.sectors)
-        for other in _near(rounds, days, round_.day, 0, window):
-            followers = [code for code in other.imposers if code not in own]
-            if other.id == round_.id or not followers:
+        for follower, follower_days in days.items():
+            # A follower is not an imposer of the round, so none of its rounds is this one.
+            if (
+                follower in own
+                or (next_day := first_on_or_after(follower_days, round_.day)) is None
+            ):
                 continue
-            lag = (other.day - round_.day).days
-            common = sectors.intersection(other.sectors)
-            for follower in followers:
-                # Rounds come by day, so the first one seen has the smallest lag.
-                first_lag.setdefault(follower, lag)
-                shared[follower] |= common
-        for leader in own:
-            for follower, lag in first_lag.items():
+            shared = {
+                key
+                for key in round_.sectors
+                if first_on_or_after(sector_days.get((follower, key), []), round_.day)
+            }
+            for leader in own:
                 pair = pairs[leader, follower]
-                pair.lags.append(lag)
-                pair.sectors.update(shared[follower])
+                pair.lags.append((next_day - round_.day).days)
+                pair.sectors.update(shared)
     answer = [
         CoordinationPair(
             leader=leader,
