@@ -369,16 +369,10 @@ def _activity(
         value=EngagementCountry.country,
         else_=literal(0, BigInteger()),
     )
-    spans: list[tuple[date, date]] = []
-    for round_ in page:  # by day: merge the windows that overlap or touch
-        first = round_.day - timedelta(days=window)
-        if spans and first <= spans[-1][1] + timedelta(days=1):
-            spans[-1] = (spans[-1][0], round_.day)
-        else:
-            spans.append((first, round_.day))
     days: dict[date, Counter[int]] = defaultdict(Counter)
     # One statement per span: with the spans OR-ed, SQLite reads the whole date index.
-    for first, last in spans:
+    windows = [(round_.day - timedelta(days=window), round_.day, round_.id) for round_ in page]
+    for first, last, _ in _merged(windows):
         for day, mask, number in session.execute(_masks_per_day(bit, first, last)):
             days[day][int(mask)] += number  # PostgreSQL sums bigints as numeric
     return _Activity(bits, days)
@@ -466,19 +460,54 @@ def _preceding_engagements(
     each from its day in `since` on, and the counts are of those days only."""
     if since is not None:
         page = [round_ for round_ in page if round_.id in since]
-    if not page:
-        return {}
+    firsts = {
+        round_.id: since[round_.id] if since is not None else round_.day - timedelta(days=window)
+        for round_ in page
+    }
+    rows: list[Any] = []
+    # One statement per span of overlapping windows, which bounds the engagements read by
+    # constant dates: PostgreSQL, given only each round's own bounds, reads them all.
+    for first, last, ids in _merged([(firsts[r.id], r.day, r.id) for r in page]):
+        rows += session.execute(
+            _ranked(ids, {key: firsts[key] for key in ids}, first, last, engagement_limit)
+        ).all()
+    kept = [row for row in rows if row.rank <= engagement_limit]
+    countries = _countries(session, [row.engagement_id for row in kept])
+    answer: dict[int, tuple[list[PrecedingEngagement], int]] = {
+        row.round_id: ([], row.total) for row in rows
+    }
+    for row in sorted(kept, key=lambda row: (row.lead, row.key)):
+        answer[row.round_id][0].append(
+            PrecedingEngagement(
+                key=row.key,
+                title=row.title,
+                kind=EngagementKind(row.kind),
+                status=EngagementStatus(row.status),
+                start_on=row.start_on,
+                countries=countries[row.engagement_id],
+                lead_days=row.lead,
+                names_round=bool(row.names_round),
+                url=f"/v1/engagements/{row.key}",
+            )
+        )
+    return answer
+
+
+def _ranked(
+    ids: Sequence[int], firsts: dict[int, date], first: date, last: date, engagement_limit: int
+) -> Select[Any]:
+    """The preceding engagements of the rounds `ids`, each from its day in `firsts` to its
+    own, all from `first` to `last`: ranked per round (closest first, then by key), counted,
+    the first `engagement_limit` kept (or the first, for its count, when that is 0)."""
     rounds = (
         select(SanctionsRound.id, SanctionsRound.announced_on)
-        .where(SanctionsRound.id.in_([round_.id for round_ in page]))
+        .where(SanctionsRound.id.in_(ids))
         .subquery("focal")
     )
-    first_day: ColumnElement[Any] = days_before(rounds.c.announced_on, window)
-    if since is not None:
-        first_day = case(
-            {round_id: literal(day, Date()) for round_id, day in since.items()},
-            value=rounds.c.id,
-        )
+    first_day = case(
+        {round_id: literal(day, Date()) for round_id, day in firsts.items()},
+        value=rounds.c.id,
+    )
     lead = days_between(rounds.c.announced_on, Engagement.start_on)
     # An engagement with two of the round's imposers among its parties counts once.
     by_an_imposer = exists().where(
@@ -500,6 +529,8 @@ def _preceding_engagements(
         .join(
             Engagement,
             and_(
+                Engagement.start_on >= first,
+                Engagement.start_on <= last,
                 Engagement.start_on >= first_day,
                 Engagement.start_on <= rounds.c.announced_on,
             ),
@@ -511,8 +542,7 @@ def _preceding_engagements(
         EngagementSanctionsRound.engagement_id == ranked.c.engagement_id,
         EngagementSanctionsRound.sanctions_round_id == ranked.c.round_id,
     )
-    # With engagement_limit=0 the first row of each round still comes, for its count.
-    rows = session.execute(
+    return (
         select(
             ranked.c.round_id,
             ranked.c.engagement_id,
@@ -528,27 +558,18 @@ def _preceding_engagements(
         )
         .join(Engagement, Engagement.id == ranked.c.engagement_id)
         .where(ranked.c.rank <= max(engagement_limit, 1))
-    ).all()
-    kept = [row for row in rows if row.rank <= engagement_limit]
-    countries = _countries(session, [row.engagement_id for row in kept])
-    answer: dict[int, tuple[list[PrecedingEngagement], int]] = {
-        row.round_id: ([], row.total) for row in rows
-    }
-    for row in sorted(kept, key=lambda row: (row.lead, row.key)):
-        answer[row.round_id][0].append(
-            PrecedingEngagement(
-                key=row.key,
-                title=row.title,
-                kind=EngagementKind(row.kind),
-                status=EngagementStatus(row.status),
-                start_on=row.start_on,
-                countries=countries[row.engagement_id],
-                lead_days=row.lead,
-                names_round=bool(row.names_round),
-                url=f"/v1/engagements/{row.key}",
-            )
-        )
-    return answer
+    )
+
+
+def _merged(windows: Sequence[tuple[date, date, int]]) -> list[tuple[date, date, list[int]]]:
+    """The (first, last, id) windows merged where they overlap or touch: (first, last, ids)."""
+    spans: list[tuple[date, date, list[int]]] = []
+    for first, last, key in sorted(windows):
+        if spans and first <= spans[-1][1] + timedelta(days=1):
+            spans[-1] = (spans[-1][0], max(last, spans[-1][1]), [*spans[-1][2], key])
+        else:
+            spans.append((first, last, [key]))
+    return spans
 
 
 def _countries(session: Session, engagement_ids: Sequence[int]) -> dict[int, list[str]]:
