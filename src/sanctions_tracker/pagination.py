@@ -47,6 +47,12 @@ def contains_text(column: Any, text: str) -> Any:
     return func.lower(column).contains(text.lower(), autoescape=True)
 
 
+def check_span(date_from: date | None, date_to: date | None) -> None:
+    """`to` before `from` is a 422, wherever a range is asked for."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise ValidationFailed([field_error("/to", "`to` must not be before `from`", "query")])
+
+
 def span_filter(
     query: Select[Any],
     start: Any,
@@ -55,8 +61,7 @@ def span_filter(
     date_to: date | None,
 ) -> Select[Any]:
     """Keep rows whose [start, end] span overlaps [date_from, date_to] (bounds inclusive)."""
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise ValidationFailed([field_error("/to", "`to` must not be before `from`", "query")])
+    check_span(date_from, date_to)
     if date_from is not None:
         query = query.where(func.coalesce(end, start) >= date_from)
     if date_to is not None:

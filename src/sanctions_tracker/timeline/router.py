@@ -13,7 +13,7 @@ from sanctions_tracker.exports.ics import write_ics
 from sanctions_tracker.exports.ndjson import write_ndjson
 from sanctions_tracker.exports.stream import download
 from sanctions_tracker.listing import begin_snapshot
-from sanctions_tracker.pagination import DEFAULT_LIMIT, set_link_header
+from sanctions_tracker.pagination import DEFAULT_LIMIT, check_span, set_link_header
 from sanctions_tracker.params import (
     Codes,
     Cursor,
@@ -24,7 +24,7 @@ from sanctions_tracker.params import (
     check_codes,
     check_refs,
 )
-from sanctions_tracker.problems import ValidationFailed, field_error, problem_responses
+from sanctions_tracker.problems import problem_responses
 from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.timeline import service
 from sanctions_tracker.timeline.schemas import ItemType, Order, TimelinePage
@@ -125,8 +125,7 @@ def timeline(
     by its `announced_on`. Items on the same day are ordered engagements first, then by id
     (reversed for `order=desc`). Each item has a `type` and the fields a dashboard card needs;
     follow `next_cursor` for more, or ask for a file of every item with `format`."""
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise ValidationFailed([field_error("/to", "`to` must not be before `from`", "query")])
+    check_span(date_from, date_to)
     filters = service.TimelineFilters(
         types=types,
         country=check_codes(country, "country"),
