@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from sanctions_tracker.coordination import service
+from sanctions_tracker.coordination import preceding
 from sanctions_tracker.coordination.schemas import EXAMPLE
 from sanctions_tracker.seed import load_seed, seed_bundle
 from tests.coordination.expected import coordination
@@ -202,13 +202,13 @@ def get(client: TestClient, query: str) -> Record:
     return body
 
 
-@pytest.mark.parametrize("mask_bits", [service.MASK_BITS, 1])
+@pytest.mark.parametrize("mask_bits", [preceding.MASK_BITS, 1])
 def test_the_story_written_out(
     client: TestClient, story: dict[str, Record], monkeypatch: pytest.MonkeyPatch, mask_bits: int
 ) -> None:
     """Also with room for one jurisdiction in the engagement masks, so a page imposed by more
     is counted round by round (the path a page with over 62 jurisdictions takes)."""
-    monkeypatch.setattr(service, "MASK_BITS", mask_bits)
+    monkeypatch.setattr(preceding, "MASK_BITS", mask_bits)
     assert get(client, "target=RU") == {
         "target": "RU",
         "window": 14,
@@ -322,7 +322,7 @@ def test_another_target(client: TestClient, story: dict[str, Record]) -> None:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("mask_bits", [service.MASK_BITS, 1])
+@pytest.mark.parametrize("mask_bits", [preceding.MASK_BITS, 1])
 @pytest.mark.parametrize("limit", [0, 1, 2])
 def test_engagement_limit_caps_the_list_not_the_count(
     client: TestClient,
@@ -331,7 +331,7 @@ def test_engagement_limit_caps_the_list_not_the_count(
     limit: int,
     mask_bits: int,
 ) -> None:
-    monkeypatch.setattr(service, "MASK_BITS", mask_bits)
+    monkeypatch.setattr(preceding, "MASK_BITS", mask_bits)
     answer = get(client, f"target=RU&engagement_limit={limit}")
     assert [
         (r["preceding_engagements"], r["preceding_engagement_count"]) for r in answer["rounds"]

@@ -5,9 +5,9 @@ from fastapi import APIRouter, Query, Request, Response
 from sanctions_tracker.coordination import service
 from sanctions_tracker.coordination.schemas import Coordination
 from sanctions_tracker.db import SessionDep
-from sanctions_tracker.pagination import MAX_LIMIT, set_link_header
+from sanctions_tracker.pagination import MAX_LIMIT, check_span, set_link_header
 from sanctions_tracker.params import Codes, Cursor, IsoDate, Refs, check_codes, check_refs
-from sanctions_tracker.problems import ValidationFailed, field_error, problem_responses
+from sanctions_tracker.problems import ValidationFailed, problem_responses
 from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sanctions_rounds.service import SanctionsRoundFilters
 
@@ -137,8 +137,7 @@ def coordination(
         date_from=date_from,
         date_to=date_to,
     )
-    if date_from is not None and date_to is not None and date_to < date_from:
-        raise ValidationFailed([field_error("/to", "`to` must not be before `from`", "query")])
+    check_span(date_from, date_to)
     answer = service.coordination(
         session,
         _one_code(target),
