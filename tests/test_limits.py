@@ -327,11 +327,11 @@ def test_each_key_has_its_own_quota_whether_or_not_it_is_valid(
     assert rate_headers(anonymous) == expected_headers("anonymous", 5, 1)
 
 
-def test_probes_are_not_rate_limited(serve: Serve) -> None:
+def test_probes_and_the_explorers_files_are_not_rate_limited(serve: Serve) -> None:
     client = serve(Clock(), anonymous_rate_limit_per_minute=1)
     client.get("/v1/countries")
 
-    for path in ("/healthz", "/readyz"):
+    for path in ("/healthz", "/readyz", "/", "/static/explorer/app.js", "/static/explorer/app.js"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "ratelimit" not in response.headers

@@ -32,7 +32,7 @@ from sanctions_tracker.engagements.router import router as engagements_router
 from sanctions_tracker.explorer.router import router as explorer_router
 from sanctions_tracker.extraction.router import router as extraction_router
 from sanctions_tracker.history.router import router as history_router
-from sanctions_tracker.limits import RATE_LIMIT_EXEMPT_PATHS, SQLiteWriteGate, install_limits
+from sanctions_tracker.limits import SQLiteWriteGate, install_limits, rate_limit_exempt
 from sanctions_tracker.network.router import router as network_router
 from sanctions_tracker.observability import logs, metrics
 from sanctions_tracker.observability.middleware import ObservabilityMiddleware
@@ -458,7 +458,7 @@ def _add_operations(app: FastAPI) -> None:
 def _document_limits(schema: dict[str, Any]) -> None:
     """The 413 of every operation that takes a body and the 429 of every rate-limited one."""
     for path, path_item in schema["paths"].items():
-        if path in RATE_LIMIT_EXEMPT_PATHS:
+        if rate_limit_exempt(path):
             continue
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})

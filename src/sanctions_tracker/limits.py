@@ -35,12 +35,20 @@ from sanctions_tracker.problems import (
 )
 
 IMPORT_PATH = "/v1/import"
-RATE_LIMIT_EXEMPT_PATHS = frozenset({"/healthz", "/readyz"})
+# The probes, and the explorer page with the service's own files: one page load fetches a dozen
+# scripts and styles, which would use up an anonymous quota meant for API reads.
+RATE_LIMIT_EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/"})
+RATE_LIMIT_EXEMPT_PREFIX = "/static/"
 # Idle clients are forgotten once their bucket is full again; past this many, the least
 # recently seen go first, so memory stays bounded whatever the number of addresses.
 MAX_TRACKED_CLIENTS = 100_000
 # Slack for float arithmetic, so that a token that is back exactly on time counts as back.
 _EPSILON = 1e-9
+
+
+def rate_limit_exempt(path: str) -> bool:
+    return path in RATE_LIMIT_EXEMPT_PATHS or path.startswith(RATE_LIMIT_EXEMPT_PREFIX)
+
 
 CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 CORS_REQUEST_HEADERS = (
@@ -294,7 +302,7 @@ class RateLimitMiddleware:
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in RATE_LIMIT_EXEMPT_PATHS:
+        if scope["type"] != "http" or rate_limit_exempt(scope["path"]):
             await self.app(scope, receive, send)
             return
         name, client = _client(scope)
