@@ -468,6 +468,11 @@ UNKNOWN_XX = "unknown country code 'XX': use ISO 3166-1 alpha-2, or EU"
             "/target",
             "unknown country code 'UK': use ISO 3166-1 alpha-2, or EU; use 'GB'",
         ),
+        (
+            "target=RU&target=GB",
+            "/target",
+            "give exactly one target; the view compares jurisdictions against one country",
+        ),
         ("target=RU&window=91", "/window", "Input should be less than or equal to 90"),
         ("target=RU&window=-1", "/window", "Input should be greater than or equal to 0"),
         (

@@ -7,15 +7,19 @@ from sanctions_tracker.coordination.schemas import Coordination
 from sanctions_tracker.db import SessionDep
 from sanctions_tracker.pagination import MAX_LIMIT, check_span, set_link_header
 from sanctions_tracker.params import Codes, Cursor, IsoDate, Refs, check_codes, check_refs
-from sanctions_tracker.problems import ValidationFailed, problem_responses
+from sanctions_tracker.problems import ValidationFailed, field_error, problem_responses
 from sanctions_tracker.routing import OneTripRoute
 from sanctions_tracker.sanctions_rounds.service import SanctionsRoundFilters
 
 router = APIRouter(route_class=OneTripRoute, prefix="/v1/coordination", tags=["coordination"])
 
 
-def _one_code(value: str) -> str:
-    """The target as the other code filters check it, its problem pointing at `/target`."""
+def _one_code(request: Request, value: str) -> str:
+    """The target as the other code filters check it, its problem pointing at `/target`; a
+    repeated target is refused rather than read as its last value."""
+    if len(request.query_params.getlist("target")) > 1:
+        message = "give exactly one target; the view compares jurisdictions against one country"
+        raise ValidationFailed([field_error("/target", message, "query")])
     try:
         (code,) = check_codes([value], "target") or [value]
     except ValidationFailed as failed:
@@ -128,9 +132,9 @@ def coordination(
     the median, over those preceded rounds, of the closest engagement's `lead_days`. Ordered by
     `rounds` (highest first), then code.
 
-    A `target` or `imposed_by` code that does not exist, a `window` outside 0 to 90, or `to`
-    before `from` is a 422; a cursor this endpoint did not issue is a 400. A `sector` that does
-    not exist matches no round, as on the sanctions-round list."""
+    A `target` or `imposed_by` code that does not exist, more than one `target`, a `window`
+    outside 0 to 90, or `to` before `from` is a 422; a cursor this endpoint did not issue is a
+    400. A `sector` that does not exist matches no round, as on the sanctions-round list."""
     filters = SanctionsRoundFilters(
         imposed_by=check_codes(imposed_by, "imposed_by"),
         sector=check_refs(sector, "sector"),
@@ -140,7 +144,7 @@ def coordination(
     check_span(date_from, date_to)
     answer = service.coordination(
         session,
-        _one_code(target),
+        _one_code(request, target),
         filters,
         window=window,
         cursor=cursor,
