@@ -318,3 +318,21 @@ def test_a_changed_record_shows_its_versions_from_the_public_feed(
     assert "created via import" in shown[0][1]
     assert shown[1][1].endswith("updated via api: summary")
     check_clean(watched, server)
+
+
+def test_filters_the_api_refuses_are_said_once_in_the_apis_words(
+    browser: "BrowserContext", server: str, api: httpx.Client
+) -> None:
+    refused = api.get("/v1/engagements", params={"country": "XX"})
+    assert refused.status_code == 422
+
+    watched = open_page(browser, f"{server}/?country=XX")
+
+    status = watched.page.locator("#status")
+    assert status.inner_text() == (
+        f"The API refused these filters: {refused.json()['errors'][0]['message']}"
+    )
+    assert "error" in (status.get_attribute("class") or "")
+    # The browser logs each refused request itself; the page adds no error of its own.
+    assert watched.errors
+    assert all("status of 422" in error for error in watched.errors), watched.errors

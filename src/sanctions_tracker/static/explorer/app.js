@@ -207,14 +207,20 @@ function stateFromForm() {
   return next;
 }
 
+// A panel's work; its failure is answered with the panel's name and the API's message.
 async function guarded(label, work) {
   try {
     await work();
-    return true;
+    return null;
   } catch (error) {
-    setStatus(`${label}: ${error.message}`, true);
-    return false;
+    return { label, message: error.message };
   }
+}
+
+// One panel redrawn on its own: its failure goes to the status line.
+async function redraw(label, work) {
+  const failure = await guarded(label, work);
+  if (failure) setStatus(`${failure.label}: ${failure.message}`, true);
 }
 
 async function refresh() {
@@ -229,7 +235,14 @@ async function refresh() {
     guarded("Coordination", () => drawCoordination(state, { onOpen: openDetail })),
   ]);
   if (id !== loadId) return;
-  if (results.every(Boolean)) setStatus(describeFilters());
+  const failures = results.filter(Boolean);
+  const messages = [...new Set(failures.map((failure) => failure.message))];
+  if (failures.length === 0) setStatus(describeFilters());
+  else if (messages.length === 1 && failures.length > 1) {
+    setStatus(`The API refused these filters: ${messages[0]}`, true);
+  } else {
+    setStatus(failures.map((failure) => `${failure.label}: ${failure.message}`).join(" · "), true);
+  }
   document.body.dataset.ready = "true";
 }
 
@@ -265,11 +278,11 @@ function wire() {
     showStateInForm();
     refresh();
   });
-  $("#more").addEventListener("click", () => guarded("Timeline", () => loadTimeline({ append: true })));
+  $("#more").addEventListener("click", () => redraw("Timeline", () => loadTimeline({ append: true })));
   $("#n-level").addEventListener("change", (event) => {
     state = { ...state, level: event.target.value };
     writeState(state, { replace: true });
-    guarded("Network", () => drawNetwork(state, { onPick: filterByNode }));
+    redraw("Network", () => drawNetwork(state, { onPick: filterByNode }));
   });
   $("#coordination-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -279,7 +292,7 @@ function wire() {
       window: $("#c-window").value || "14",
     };
     writeState(state, { replace: true });
-    guarded("Coordination", () => drawCoordination(state, { onOpen: openDetail }));
+    redraw("Coordination", () => drawCoordination(state, { onOpen: openDetail }));
   });
   $("#detail-close").addEventListener("click", closeDetail);
   document.addEventListener("keydown", (event) => {
@@ -295,6 +308,6 @@ function wire() {
 
 wire();
 showStateInForm();
-guarded("Choices", fillChoices);
+redraw("Choices", fillChoices);
 refresh();
 restoreDetail();
